@@ -1,0 +1,39 @@
+package io.meshscope.schemas;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A workload's outbound dependencies: the value of the compacted {@code meshscope.dependency-graphs},
+ * keyed by {@code namespace/name}, always the full graph. Schema:
+ * {@code meshscope/schemas/dependency-graph.schema.json}.
+ *
+ * @param role the caller's proxy role ({@code sidecar}, {@code router}, ...); only sidecars get a Sidecar
+ * @param revision increases by one each time the edge set changes
+ * @param windowStart event time of the oldest evidence still in the graph
+ * @param windowEnd event time of the newest evidence
+ * @param edges sorted by host
+ * @param rejected sorted by value
+ */
+public record DependencyGraph(
+    int schemaVersion,
+    WorkloadRef workload,
+    String role,
+    long revision,
+    Instant updatedAt,
+    Instant windowStart,
+    Instant windowEnd,
+    List<Edge> edges,
+    List<RejectedHost> rejected) {
+
+  public static final int CURRENT_VERSION = 1;
+
+  public DependencyGraph {
+    Collections2.requireVersion(schemaVersion, "DependencyGraph");
+    Collections2.require(workload, "workload");
+    Collections2.requireText(role, "role");
+    Collections2.require(updatedAt, "updatedAt");
+    edges = Collections2.list(edges);
+    rejected = Collections2.list(rejected);
+  }
+}

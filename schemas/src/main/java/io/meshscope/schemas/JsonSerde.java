@@ -1,0 +1,121 @@
+package io.meshscope.schemas;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serde for one meshscope record type, as UTF-8 JSON. A null payload (a tombstone on a
+ * compacted topic) reads as null; any other payload either reads as a valid record or fails with a
+ * {@link MalformedRecordException} that says why.
+ */
+public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+  private static final int PREVIEW_CHARS = 80;
+
+  private final Class<T> type;
+  private final ObjectReader reader;
+  private final ObjectWriter writer;
+
+  public JsonSerde(Class<T> type) {
+    this.type = type;
+    this.reader = Json.mapper().readerFor(type);
+    this.writer = Json.mapper().writerFor(type);
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  @Override
+  public byte[] serialize(String topic, T value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return writer.writeValueAsBytes(value);
+    } catch (JacksonException e) {
+      throw new SerializationException("cannot write " + type.getSimpleName() + " to topic '" + topic + "'", e);
+    }
+  }
+
+  @Override
+  public T deserialize(String topic, byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    try {
+      T value = reader.readValue(data);
+      if (value == null) {
+        throw new MalformedRecordException(type.getSimpleName(), topic, "payload is JSON null" + preview(data), null);
+      }
+      return value;
+    } catch (ValueInstantiationException e) {
+      // Our records validate in their constructors; that message names the field.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new MalformedRecordException(type.getSimpleName(), topic, cause.getMessage() + preview(data), e);
+    } catch (JsonMappingException e) {
+      throw new MalformedRecordException(type.getSimpleName(), topic,
+          e.getOriginalMessage() + " at " + jsonPath(e) + preview(data), e);
+    } catch (JacksonException e) {
+      throw new MalformedRecordException(type.getSimpleName(), topic, e.getOriginalMessage() + preview(data), e);
+    } catch (java.io.IOException e) {
+      throw new MalformedRecordException(type.getSimpleName(), topic, e.getMessage() + preview(data), e);
+    }
+  }
+
+  private static String jsonPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder("$");
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append('.').append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  /** Shows the start of the payload, escaped, so a log line stays one line and harmless. */
+  static String preview(byte[] data) {
+    String text = new String(data, 0, Math.min(data.length, PREVIEW_CHARS * 4), StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder("; payload of ").append(data.length).append(" bytes begins '");
+    int shown = 0;
+    for (int i = 0; i < text.length() && shown < PREVIEW_CHARS; i++, shown++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && Character.isISOControl(c))) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append(data.length > shown ? "...'" : "'").toString();
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return this;
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return this;
+  }
+
+  @Override
+  public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+    // nothing to configure: one JSON format for every topic
+  }
+
+  @Override
+  public void close() {
+    // nothing to release: the mapper is shared
+  }
+}

@@ -1,0 +1,29 @@
+package io.meshscope.schemas;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * A workload as meshscope names it: namespace and workload name, plus the pod label the name came
+ * from ({@code selector}), which becomes the Sidecar's {@code workloadSelector}. An empty selector
+ * means the name came from {@code WORKLOAD_NAME} and no Sidecar can select the workload.
+ */
+public record WorkloadRef(String namespace, String name, Map<String, String> selector) {
+
+  public WorkloadRef {
+    Collections2.requireText(namespace, "workload.namespace");
+    Collections2.requireText(name, "workload.name");
+    selector = Collections2.sortedMap(selector);
+  }
+
+  public static WorkloadRef of(String namespace, String name, Map<String, String> selector) {
+    return new WorkloadRef(namespace, name, Collections2.sortedMap(selector));
+  }
+
+  /** The Kafka record key of every meshscope topic: {@code namespace/name}. */
+  @JsonIgnore
+  public String key() {
+    return namespace + "/" + name;
+  }
+}

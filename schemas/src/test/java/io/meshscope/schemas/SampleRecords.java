@@ -1,0 +1,93 @@
+package io.meshscope.schemas;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One instance of each topic type with every optional field set, so schema tests see every field. */
+final class SampleRecords {
+  private SampleRecords() {}
+
+  static final Instant T0 = Instant.parse("2026-11-20T10:15:30.123456789Z");
+  static final Instant T1 = Instant.parse("2026-11-21T08:00:00Z");
+
+  static WorkloadRef productpage() {
+    return WorkloadRef.of("bookinfo", "productpage", Map.of("app", "productpage"));
+  }
+
+  static AccessRecord accessRecord() {
+    Reporter reporter = new Reporter(
+        "sidecar",
+        "sidecar~10.44.0.12~productpage-v1-65576bb7bf-4mzsp.bookinfo~bookinfo.svc.cluster.local",
+        productpage(),
+        "productpage-v1-65576bb7bf-4mzsp",
+        List.of("10.44.0.12"),
+        Map.of("app", "productpage", "version", "v1", "service.istio.io/canonical-name", "productpage"),
+        "1.30.3",
+        "Kubernetes",
+        "bookinfo-productpage");
+    return new AccessRecord(
+        AccessRecord.CURRENT_VERSION,
+        T0,
+        T1,
+        reporter,
+        "http_envoy_accesslog",
+        "HTTP",
+        "HTTP11",
+        new UpstreamCluster("outbound|9080||reviews.bookinfo.svc.cluster.local", "outbound", 9080, "v2",
+            "reviews.bookinfo.svc.cluster.local"),
+        "10.44.0.12:51234",
+        "10.96.12.7:9080",
+        "10.44.0.12:51234",
+        "10.44.1.9:9080",
+        new HttpRequest("GET", "http", "reviews:9080", "/reviews/0"),
+        200,
+        "via_upstream",
+        List.of("UF"),
+        0,
+        358,
+        4512L,
+        "default",
+        List.of("spiffe://cluster.local/ns/bookinfo/sa/bookinfo-reviews"),
+        new PeerMetadata("upstream_peer", "bookinfo", "reviews-v2", "reviews-v2-7d7f9bd5c-x2x4z",
+            "bookinfo-reviews", "Kubernetes", Map.of("app", "reviews", "version", "v2")),
+        new PeerMetadata("wasm.downstream_peer", "istio-system", "istio-ingressgateway",
+            "istio-ingressgateway-699c7dc774-hjxq5", "istio-ingressgateway-service-account", "Kubernetes",
+            Map.of("app", "istio-ingressgateway")),
+        List.of("AUTHORITY_TRUNCATED"));
+  }
+
+  static DependencyGraph dependencyGraph() {
+    Edge reviews = new Edge("reviews.bookinfo.svc.cluster.local", T0, T1, 42, Set.of(9080), Set.of("HTTP"),
+        Set.of("outbound-cluster", "passthrough-authority"), false);
+    Edge blocked = new Edge("api.example.com", T1, T1, 1, Set.of(443), Set.of("TCP"),
+        Set.of("blackhole"), true);
+    return new DependencyGraph(
+        DependencyGraph.CURRENT_VERSION,
+        productpage(),
+        "sidecar",
+        7,
+        T1,
+        T0,
+        T1,
+        List.of(blocked, reviews),
+        List.of(new RejectedHost("10.0.0.1", "ip-literal", 3, T1)));
+  }
+
+  static SidecarRecommendation sidecarRecommendation() {
+    HostChange added = new HostChange("./reviews.bookinfo.svc.cluster.local", "reviews.bookinfo.svc.cluster.local",
+        T0, T1, 42, Set.of("outbound-cluster"));
+    HostChange removed = new HostChange("*/api.example.com", "api.example.com", T0, T0, 1, Set.of("blackhole"));
+    return new SidecarRecommendation(
+        SidecarRecommendation.CURRENT_VERSION,
+        productpage(),
+        "emitted",
+        "no outbound calls yet",
+        7,
+        T1,
+        "recommend",
+        "apiVersion: networking.istio.io/v1\nkind: Sidecar\n",
+        new ChangeSummary("change", List.of(added), List.of(removed), 2, new WhatIf(120, 4, 96.7)));
+  }
+}
