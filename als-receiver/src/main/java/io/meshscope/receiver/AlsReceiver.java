@@ -1,0 +1,150 @@
+package io.meshscope.receiver;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.meshscope.receiver.grpc.AccessLogService;
+import io.meshscope.receiver.grpc.InflightBudget;
+import io.meshscope.receiver.grpc.RecordSink;
+import io.meshscope.receiver.kafka.KafkaRecordSink;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The als-receiver process: the ALS gRPC server (with the gRPC health service), the Kafka sink and
+ * the metrics endpoint. Owns their lifecycle; {@link #close} drains streams, then flushes Kafka.
+ */
+public final class AlsReceiver implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AlsReceiver.class);
+
+  private final Server server;
+  private final RecordSink sink;
+  private final HealthStatusManager health;
+  private final HTTPServer metricsServer;
+  private final ReceiverMetrics metrics;
+  private final int drainSeconds;
+  private volatile boolean closed;
+
+  private AlsReceiver(Server server, RecordSink sink, HealthStatusManager health, HTTPServer metricsServer,
+      ReceiverMetrics metrics, int drainSeconds) {
+    this.server = server;
+    this.sink = sink;
+    this.health = health;
+    this.metricsServer = metricsServer;
+    this.metrics = metrics;
+    this.drainSeconds = drainSeconds;
+  }
+
+  /** Starts the receiver with Netty on {@code config.grpcPort()} and a Kafka sink. */
+  public static AlsReceiver start(ReceiverConfig config) {
+    log.info("als-receiver starting: {}", config.describe());
+    ReceiverMetrics metrics = new ReceiverMetrics();
+    RecordSink sink = new KafkaRecordSink(config.bootstrapServers(), config.topic(), config.producer(), metrics);
+    try {
+      return start(config, Grpc.newServerBuilderForPort(config.grpcPort(), credentials(config)), sink, metrics);
+    } catch (RuntimeException e) {
+      sink.close();
+      throw e;
+    }
+  }
+
+  /** Starts on a given server builder and sink: tests pass an in-process builder or a list sink. */
+  public static AlsReceiver start(ReceiverConfig config, ServerBuilder<?> builder, RecordSink sink,
+      ReceiverMetrics metrics) {
+    AccessLogService service =
+        new AccessLogService(sink, new InflightBudget(config.maxInflightRecords()), metrics, Clock.systemUTC());
+    HealthStatusManager health = new HealthStatusManager();
+    Server server = builder
+        .maxInboundMessageSize(config.maxMessageBytes())
+        .addStreamTracerFactory(service.streamTracer())
+        .addService(service)
+        .addService(health.getHealthService())
+        .build();
+    HTTPServer metricsServer = null;
+    try {
+      server.start();
+      if (config.metricsPort() >= 0) {
+        metricsServer = HTTPServer.builder().port(config.metricsPort()).registry(metrics.registry()).buildAndStart();
+      }
+    } catch (IOException e) {
+      server.shutdownNow();
+      throw new UncheckedIOException("cannot listen: " + e.getMessage(), e);
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus("envoy.service.accesslog.v3.AccessLogService", ServingStatus.SERVING);
+    log.info("als-receiver listening for Envoy ALS on port {}{}", server.getPort(),
+        metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
+    return new AlsReceiver(server, sink, health, metricsServer, metrics, config.drainSeconds());
+  }
+
+  private static ServerCredentials credentials(ReceiverConfig config) {
+    if (config.tlsCert().isEmpty()) {
+      return InsecureServerCredentials.create();
+    }
+    try {
+      TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
+          .keyManager(config.tlsCert().get().toFile(), config.tlsKey().get().toFile());
+      if (config.tlsClientCa().isPresent()) {
+        tls.trustManager(config.tlsClientCa().get().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      }
+      return tls.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load TLS material: " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.getPort();
+  }
+
+  public ReceiverMetrics metrics() {
+    return metrics;
+  }
+
+  public void blockUntilShutdown() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Stops taking streams, lets open ones finish for the drain period, then flushes Kafka. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(drainSeconds, TimeUnit.SECONDS)) {
+        log.info("{} streams still open after {} s: cancelling them", (long) metrics.openStreams(), drainSeconds);
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    sink.flush();
+    sink.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    log.info("als-receiver stopped: {} entries produced, {} producer errors", (long) metrics.producedCount(),
+        (long) metrics.producerErrorCount());
+  }
+}

@@ -1,0 +1,125 @@
+package io.meshscope.receiver;
+
+import io.meshscope.schemas.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Every setting of the receiver, typed and validated once. Built from a map of
+ * {@code name -> value} (flags and environment), so tests pass {@code Map.of(...)}.
+ *
+ * @param bootstrapServers Kafka to produce to
+ * @param topic the access-log topic
+ * @param grpcPort the ALS port Envoy connects to (0 = any free port)
+ * @param metricsPort the Prometheus port (0 = any free port, -1 = none)
+ * @param maxMessageBytes largest StreamAccessLogsMessage accepted; larger ones close their stream
+ * @param maxInflightRecords records taken from Envoy but not yet acknowledged by Kafka; past it, streams pause
+ * @param drainSeconds how long shutdown waits for open streams to finish
+ * @param tlsCert server certificate chain (PEM); with tlsKey, turns TLS on
+ * @param tlsKey server private key (PEM)
+ * @param tlsClientCa CA bundle (PEM) that client certificates must chain to; turns mTLS on
+ * @param producer extra Kafka producer settings ({@code producer.*} keys, prefix removed)
+ */
+public record ReceiverConfig(
+    String bootstrapServers,
+    String topic,
+    int grpcPort,
+    int metricsPort,
+    int maxMessageBytes,
+    long maxInflightRecords,
+    int drainSeconds,
+    Optional<Path> tlsCert,
+    Optional<Path> tlsKey,
+    Optional<Path> tlsClientCa,
+    Map<String, String> producer) {
+
+  public static final int DEFAULT_GRPC_PORT = 9001;
+  public static final int DEFAULT_METRICS_PORT = 9102;
+
+  public ReceiverConfig {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrap.servers is required");
+    }
+    checkPort("grpc.port", grpcPort, 0);
+    checkPort("metrics.port", metricsPort, -1);
+    if (maxMessageBytes < 1024) {
+      throw new IllegalArgumentException("max.message.bytes must be at least 1024, was " + maxMessageBytes);
+    }
+    if (maxInflightRecords < 1) {
+      throw new IllegalArgumentException("max.inflight.records must be at least 1, was " + maxInflightRecords);
+    }
+    if (tlsCert.isPresent() != tlsKey.isPresent()) {
+      throw new IllegalArgumentException("tls.cert and tls.key go together: set both or neither");
+    }
+    if (tlsClientCa.isPresent() && tlsCert.isEmpty()) {
+      throw new IllegalArgumentException("tls.client.ca (mTLS) needs tls.cert and tls.key");
+    }
+    for (Optional<Path> p : java.util.List.of(tlsCert, tlsKey, tlsClientCa)) {
+      if (p.isPresent() && !Files.isReadable(p.get())) {
+        throw new IllegalArgumentException("cannot read " + p.get());
+      }
+    }
+    producer = Map.copyOf(producer);
+  }
+
+  private static void checkPort(String name, int port, int min) {
+    if (port < min || port > 65_535) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and 65535, was " + port);
+    }
+  }
+
+  /** Reads settings by name; unknown names are an error, so a typo does not go unnoticed. */
+  public static ReceiverConfig fromMap(Map<String, String> settings) {
+    Map<String, String> s = new TreeMap<>(settings);
+    Map<String, String> producer = new TreeMap<>();
+    s.entrySet().removeIf(e -> {
+      if (e.getKey().startsWith("producer.")) {
+        producer.put(e.getKey().substring("producer.".length()), e.getValue());
+        return true;
+      }
+      return false;
+    });
+    ReceiverConfig c = new ReceiverConfig(
+        s.remove("bootstrap.servers"),
+        orElse(s.remove("topic"), Topics.ACCESS_LOGS),
+        integer(s.remove("grpc.port"), DEFAULT_GRPC_PORT, "grpc.port"),
+        integer(s.remove("metrics.port"), DEFAULT_METRICS_PORT, "metrics.port"),
+        integer(s.remove("max.message.bytes"), 4 * 1024 * 1024, "max.message.bytes"),
+        integer(s.remove("max.inflight.records"), 20_000, "max.inflight.records"),
+        integer(s.remove("drain.seconds"), 10, "drain.seconds"),
+        Optional.ofNullable(s.remove("tls.cert")).map(Path::of),
+        Optional.ofNullable(s.remove("tls.key")).map(Path::of),
+        Optional.ofNullable(s.remove("tls.client.ca")).map(Path::of),
+        producer);
+    if (!s.isEmpty()) {
+      throw new IllegalArgumentException("unknown receiver settings: " + s.keySet());
+    }
+    return c;
+  }
+
+  private static String orElse(String v, String fallback) {
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  private static int integer(String v, int fallback, String name) {
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
+    }
+  }
+
+  /** One line for the start-up log. */
+  public String describe() {
+    return "bootstrap.servers=" + bootstrapServers + " topic=" + topic + " grpc.port=" + grpcPort
+        + " metrics.port=" + metricsPort + " max.message.bytes=" + maxMessageBytes
+        + " max.inflight.records=" + maxInflightRecords + " tls=" + (tlsCert.isPresent()
+        ? (tlsClientCa.isPresent() ? "mtls" : "tls") : "off") + " producer=" + new TreeMap<>(producer);
+  }
+}

@@ -1,0 +1,98 @@
+package io.meshscope.receiver.domain;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.BytesValue;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
+import io.meshscope.schemas.PeerMetadata;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the peer workload that Istio's metadata exchange left in Envoy's filter state and that the
+ * ALS logger copies into {@code filter_state_objects}: since Istio 1.24 {@code upstream_peer} /
+ * {@code downstream_peer}, a flat {@code google.protobuf.Struct} with the keys of istio/proxy's
+ * {@code metadata_object.h} ({@code namespace}, {@code workload}, {@code name}, {@code cluster},
+ * {@code service}, {@code app}, {@code identity}, nested {@code labels}); before, {@code wasm.*} keys
+ * holding a {@code BytesValue} with a FlatBuffer {@code FlatNode} (see {@link FlatNodeReader}).
+ */
+public final class PeerMetadataDecoder {
+  private PeerMetadataDecoder() {}
+
+  /** The peer, or null when the entry carries none in a form this decoder reads. */
+  public static PeerMetadata decode(Map<String, Any> filterState, boolean upstream, List<Rejection> rejections) {
+    String key = upstream ? "upstream_peer" : "downstream_peer";
+    Any any = filterState.get(key);
+    if (any != null && any.is(Struct.class)) {
+      return fromStruct(key, unpack(any), rejections);
+    }
+    String wasmKey = "wasm." + key;
+    any = filterState.get(wasmKey);
+    if (any != null && any.is(Struct.class)) {
+      return fromStruct(wasmKey, unpack(any), rejections);
+    }
+    if (any != null && any.is(BytesValue.class)) {
+      try {
+        Struct node = FlatNodeReader.read(any.unpack(BytesValue.class).getValue().asReadOnlyByteBuffer());
+        return node == null ? null : fromStruct(wasmKey, node, rejections);
+      } catch (InvalidProtocolBufferException | FlatNodeReader.MalformedFlatBufferException e) {
+        rejections.add(Rejection.MALFORMED_PEER_METADATA);
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static Struct unpack(Any any) {
+    try {
+      return any.unpack(Struct.class);
+    } catch (InvalidProtocolBufferException e) {
+      return Struct.getDefaultInstance();
+    }
+  }
+
+  static PeerMetadata fromStruct(String source, Struct s, List<Rejection> rejections) {
+    Map<String, String> labels = Structs.stringMap(Structs.struct(s, "labels"), rejections);
+    if (labels.isEmpty()) {
+      labels = Structs.stringMap(Structs.struct(s, "LABELS"), rejections);
+    }
+    String namespace = first(s, rejections, "namespace", "NAMESPACE");
+    // Name the peer as an identity names the reporter (canonical name first), so that the key of an
+    // inbound entry matches the key of the caller's own outbound entries.
+    String workload = null;
+    for (String label : IdentityParser.NAME_LABELS) {
+      if (labels.containsKey(label)) {
+        workload = labels.get(label);
+        break;
+      }
+    }
+    if (workload == null) {
+      workload = first(s, rejections, "service", "app", "workload", "WORKLOAD_NAME");
+    }
+    if (namespace == null && workload == null) {
+      return null;
+    }
+    return new PeerMetadata(source, namespace, workload, first(s, rejections, "name", "NAME"),
+        serviceAccount(first(s, rejections, "identity", "SERVICE_ACCOUNT")),
+        first(s, rejections, "cluster", "CLUSTER_ID"), labels);
+  }
+
+  /** {@code spiffe://td/ns/N/sa/SA} gives SA; a bare name is taken as it is. */
+  static String serviceAccount(String identity) {
+    if (identity == null) {
+      return null;
+    }
+    int sa = identity.lastIndexOf("/sa/");
+    return identity.startsWith("spiffe://") ? (sa > 0 ? identity.substring(sa + 4) : null) : identity;
+  }
+
+  private static String first(Struct s, List<Rejection> rejections, String... keys) {
+    for (String k : keys) {
+      String v = FieldValues.checked(Structs.string(s, k), rejections);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+}

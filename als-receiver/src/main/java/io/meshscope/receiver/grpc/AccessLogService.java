@@ -1,0 +1,135 @@
+package io.meshscope.receiver.grpc;
+
+import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
+import io.grpc.BindableService;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
+import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.meshscope.receiver.ReceiverMetrics;
+import io.meshscope.receiver.domain.Rejection;
+import java.io.InputStream;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code envoy.service.accesslog.v3.AccessLogService/StreamAccessLogs}: the gRPC face of the
+ * receiver. Each stream gets its own {@link AccessLogStream}; flow control is manual, so a stream
+ * reads its next message only when Kafka has room.
+ */
+public final class AccessLogService implements BindableService {
+
+  private static final Logger log = LoggerFactory.getLogger(AccessLogService.class);
+  private static final Context.Key<String> PEER = Context.key("meshscope-peer");
+
+  private final RecordSink sink;
+  private final InflightBudget budget;
+  private final ReceiverMetrics metrics;
+  private final Clock clock;
+  private final AtomicLong streamIds = new AtomicLong();
+
+  public AccessLogService(RecordSink sink, InflightBudget budget, ReceiverMetrics metrics, Clock clock) {
+    this.sink = sink;
+    this.budget = budget;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public ServerServiceDefinition bindService() {
+    // Envoy's method, with a request marshaller that counts what does not parse.
+    MethodDescriptor<StreamAccessLogsMessage, StreamAccessLogsResponse> method =
+        AccessLogServiceGrpc.getStreamAccessLogsMethod().toBuilder(
+            new CountingMarshaller(metrics),
+            ProtoUtils.marshaller(StreamAccessLogsResponse.getDefaultInstance())).build();
+    ServerServiceDefinition definition = ServerServiceDefinition.builder(AccessLogServiceGrpc.SERVICE_NAME)
+        .addMethod(method, ServerCalls.asyncClientStreamingCall(this::streamAccessLogs))
+        .build();
+    return ServerInterceptors.intercept(definition, new PeerInterceptor());
+  }
+
+  /** Counts streams that gRPC closes for a message over the size limit. */
+  public ServerStreamTracer.Factory streamTracer() {
+    return new ServerStreamTracer.Factory() {
+      @Override
+      public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+        return new ServerStreamTracer() {
+          @Override
+          public void streamClosed(Status status) {
+            if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+              metrics.rejected(Rejection.MESSAGE_TOO_LARGE);
+              log.warn("closed a stream for an oversized message: {}", status.getDescription());
+            }
+          }
+        };
+      }
+    };
+  }
+
+  private StreamObserver<StreamAccessLogsMessage> streamAccessLogs(StreamObserver<StreamAccessLogsResponse> response) {
+    ServerCallStreamObserver<StreamAccessLogsResponse> call = (ServerCallStreamObserver<StreamAccessLogsResponse>) response;
+    call.disableAutoRequest();
+    long id = streamIds.incrementAndGet();
+    metrics.streamOpened();
+    AccessLogStream stream = new AccessLogStream(id, PEER.get() == null ? "unknown" : PEER.get(), call, sink, budget,
+        metrics, clock);
+    call.request(1);
+    return stream;
+  }
+
+  private static final class PeerInterceptor implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      Context ctx = Context.current().withValue(PEER, remote == null ? "in-process" : remote.toString());
+      return Contexts.interceptCall(ctx, call, headers, next);
+    }
+  }
+
+  /** Parses like gRPC's protobuf marshaller, but counts and explains a message that does not parse. */
+  private static final class CountingMarshaller implements MethodDescriptor.Marshaller<StreamAccessLogsMessage> {
+    private final MethodDescriptor.Marshaller<StreamAccessLogsMessage> delegate =
+        ProtoUtils.marshaller(StreamAccessLogsMessage.getDefaultInstance());
+    private final ReceiverMetrics metrics;
+
+    CountingMarshaller(ReceiverMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public InputStream stream(StreamAccessLogsMessage value) {
+      return delegate.stream(value);
+    }
+
+    @Override
+    public StreamAccessLogsMessage parse(InputStream stream) {
+      try {
+        return delegate.parse(stream);
+      } catch (RuntimeException e) {
+        metrics.rejected(Rejection.MALFORMED_PROTOBUF);
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        log.warn("refused a malformed StreamAccessLogsMessage: {}", cause.getMessage());
+        throw Status.INVALID_ARGUMENT.withDescription("malformed StreamAccessLogsMessage: " + cause.getMessage())
+            .withCause(cause).asRuntimeException();
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.meshscope.receiver.grpc;
+
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.meshscope.receiver.ReceiverMetrics;
+import io.meshscope.receiver.domain.EntryNormalizer;
+import io.meshscope.receiver.domain.FieldValues;
+import io.meshscope.receiver.domain.IdentityParser;
+import io.meshscope.receiver.domain.Rejection;
+import io.meshscope.receiver.domain.StreamIdentity;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Envoy ALS stream. Envoy sends the proxy's identity only in the first message, so it is kept
+ * here and applied to every later entry. gRPC calls an observer from one thread at a time; only
+ * {@link #resume} runs on Kafka's callback thread, and it only asks gRPC for the next message.
+ */
+final class AccessLogStream implements StreamObserver<StreamAccessLogsMessage> {
+
+  private static final Logger log = LoggerFactory.getLogger(AccessLogStream.class);
+
+  private final long id;
+  private final String peer;
+  private final ServerCallStreamObserver<StreamAccessLogsResponse> call;
+  private final RecordSink sink;
+  private final InflightBudget budget;
+  private final ReceiverMetrics metrics;
+  private final Clock clock;
+  private StreamIdentity identity;
+  private long entries;
+  private boolean closed;
+
+  AccessLogStream(long id, String peer, ServerCallStreamObserver<StreamAccessLogsResponse> call, RecordSink sink,
+      InflightBudget budget, ReceiverMetrics metrics, Clock clock) {
+    this.id = id;
+    this.peer = peer;
+    this.call = call;
+    this.sink = sink;
+    this.budget = budget;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public void onNext(StreamAccessLogsMessage message) {
+    if (identity == null) {
+      identity = message.hasIdentifier() ? IdentityParser.parse(message.getIdentifier()) : StreamIdentity.NONE;
+      metrics.rejected(identity.known() ? identity.rejections() : java.util.List.of());
+      if (identity.known()) {
+        log.info("stream {} from {}: {} {} ({})", id, peer, identity.reporter().role(),
+            identity.reporter().workload().key(), identity.logName());
+      } else {
+        log.warn("stream {} from {}: {}; its entries are forwarded flagged, keyed {}", id, peer,
+            message.hasIdentifier() ? "identity refused (node id '" + FieldValues.forLog(
+                message.getIdentifier().getNode().getId()) + "')" : "first message carries no identifier",
+            io.meshscope.receiver.domain.CallerKey.UNKNOWN);
+      }
+    }
+    Instant now = clock.instant();
+    int count;
+    switch (message.getLogEntriesCase()) {
+      case HTTP_LOGS -> {
+        count = message.getHttpLogs().getLogEntryCount();
+        metrics.received("HTTP", count);
+        budget.take(count);
+        for (HTTPAccessLogEntry e : message.getHttpLogs().getLogEntryList()) {
+          forward(EntryNormalizer.http(e, identity, now));
+        }
+      }
+      case TCP_LOGS -> {
+        count = message.getTcpLogs().getLogEntryCount();
+        metrics.received("TCP", count);
+        budget.take(count);
+        for (TCPAccessLogEntry e : message.getTcpLogs().getLogEntryList()) {
+          forward(EntryNormalizer.tcp(e, identity, now));
+        }
+      }
+      default -> {
+        metrics.rejected(Rejection.EMPTY_MESSAGE);
+        log.debug("stream {}: message without entries", id);
+      }
+    }
+    entries += message.getHttpLogs().getLogEntryCount() + message.getTcpLogs().getLogEntryCount();
+    metrics.inflight(budget.inflight());
+    budget.whenRoom(this::resume);
+  }
+
+  private void forward(EntryNormalizer.Normalized n) {
+    metrics.rejected(n.rejections());
+    sink.send(n.key(), n.record(), () -> budget.release(1));
+  }
+
+  private void resume() {
+    // After the stream ended there is nothing to request; gRPC would ignore it, but say why here.
+    if (!call.isCancelled()) {
+      call.request(1);
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    end();
+    Status status = Status.fromThrowable(t);
+    if (status.getCode() == Status.Code.CANCELLED) {
+      // Envoy cancels its stream on shutdown and on config change: a normal end.
+      log.debug("stream {} from {} cancelled after {} entries", id, peer, entries);
+    } else {
+      log.warn("stream {} from {} ended with {} after {} entries", id, peer, status, entries);
+    }
+  }
+
+  @Override
+  public void onCompleted() {
+    end();
+    log.debug("stream {} from {} completed after {} entries", id, peer, entries);
+    call.onNext(StreamAccessLogsResponse.getDefaultInstance());
+    call.onCompleted();
+  }
+
+  private void end() {
+    if (!closed) {
+      closed = true;
+      metrics.streamClosed();
+    }
+  }
+}

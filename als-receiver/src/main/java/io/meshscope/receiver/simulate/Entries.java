@@ -1,0 +1,108 @@
+package io.meshscope.receiver.simulate;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.UInt32Value;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.RequestMethod;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
+import io.envoyproxy.envoy.data.accesslog.v3.ConnectionProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPRequestProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
+import java.time.Instant;
+import java.util.Map;
+
+/** Builds identities and entries the way an Istio sidecar or gateway fills them. */
+public final class Entries {
+  private Entries() {}
+
+  /**
+   * An Istio proxy's identifier: node id {@code role~ip~pod.ns~ns.svc.cluster.local} and metadata
+   * with NAMESPACE, WORKLOAD_NAME, LABELS (app, version, canonical name), INSTANCE_IPS, ...
+   */
+  public static StreamAccessLogsMessage.Identifier identity(String role, String namespace, String app,
+      String version, String pod, String ip) {
+    Struct.Builder labels = Struct.newBuilder()
+        .putFields("app", string(app))
+        .putFields("service.istio.io/canonical-name", string(app));
+    if (version != null) {
+      labels.putFields("version", string(version));
+    }
+    Struct metadata = Struct.newBuilder()
+        .putFields("NAMESPACE", string(namespace))
+        .putFields("NAME", string(pod))
+        .putFields("WORKLOAD_NAME", string(version == null ? app : app + "-" + version))
+        .putFields("LABELS", Value.newBuilder().setStructValue(labels).build())
+        .putFields("INSTANCE_IPS", string(ip))
+        .putFields("ISTIO_VERSION", string("1.30.3"))
+        .putFields("CLUSTER_ID", string("Kubernetes"))
+        .putFields("SERVICE_ACCOUNT", string("bookinfo-" + app))
+        .build();
+    Node node = Node.newBuilder()
+        .setId(role + "~" + ip + "~" + pod + "." + namespace + "~" + namespace + ".svc.cluster.local")
+        .setCluster(app + "." + namespace)
+        .setMetadata(metadata)
+        .build();
+    return StreamAccessLogsMessage.Identifier.newBuilder().setNode(node).setLogName("http_envoy_accesslog").build();
+  }
+
+  /** An outbound HTTP call through {@code outbound|port||host}. */
+  public static HTTPAccessLogEntry outboundHttp(Instant start, String host, int port, String path, int status) {
+    String shortName = host.split("\\.", 2)[0];
+    return HTTPAccessLogEntry.newBuilder()
+        .setProtocolVersion(HTTPAccessLogEntry.HTTPVersion.HTTP11)
+        .setCommonProperties(common(start, "outbound|" + port + "||" + host, "10.96.0.10", port))
+        .setRequest(HTTPRequestProperties.newBuilder()
+            .setRequestMethod(RequestMethod.GET)
+            .setScheme("http")
+            .setAuthority(shortName + ":" + port)
+            .setPath(path)
+            .setRequestHeadersBytes(420))
+        .setResponse(HTTPResponseProperties.newBuilder()
+            .setResponseCode(UInt32Value.of(status))
+            .setResponseCodeDetails("via_upstream")
+            .setResponseHeadersBytes(180)
+            .setResponseBodyBytes(1024))
+        .build();
+  }
+
+  /** An outbound TCP connection, e.g. ratings to mongodb on 27017. */
+  public static TCPAccessLogEntry outboundTcp(Instant start, String host, int port, long received, long sent) {
+    return TCPAccessLogEntry.newBuilder()
+        .setCommonProperties(common(start, "outbound|" + port + "||" + host, "10.96.0.20", port))
+        .setConnectionProperties(ConnectionProperties.newBuilder().setReceivedBytes(received).setSentBytes(sent))
+        .build();
+  }
+
+  static AccessLogCommon.Builder common(Instant start, String cluster, String serviceIp, int port) {
+    return AccessLogCommon.newBuilder()
+        .setStartTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano()))
+        .setUpstreamCluster(cluster)
+        .setRouteName("default")
+        .setDownstreamLocalAddress(address(serviceIp, port))
+        .setDownstreamRemoteAddress(address("10.44.0.12", 43210))
+        .setUpstreamRemoteAddress(address("10.44.1.9", port))
+        .setDuration(com.google.protobuf.Duration.newBuilder().setNanos(4_500_000));
+  }
+
+  static Address address(String ip, int port) {
+    return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(ip).setPortValue(port)).build();
+  }
+
+  static Value string(String s) {
+    return Value.newBuilder().setStringValue(s).build();
+  }
+
+  /** Struct of strings, for peer metadata in filter state. */
+  public static Struct struct(Map<String, String> fields) {
+    Struct.Builder b = Struct.newBuilder();
+    fields.forEach((k, v) -> b.putFields(k, string(v)));
+    return b.build();
+  }
+}
