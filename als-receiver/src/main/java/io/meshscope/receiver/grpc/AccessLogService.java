@@ -54,10 +54,11 @@ public final class AccessLogService implements BindableService {
 
   @Override
   public ServerServiceDefinition bindService() {
-    // Envoy's method, with a request marshaller that counts what does not parse.
-    MethodDescriptor<StreamAccessLogsMessage, StreamAccessLogsResponse> method =
+    // Envoy's method, with a request marshaller that hands a parse failure to the stream instead
+    // of throwing: thrown from a marshaller, it would reach Envoy as UNKNOWN with no reason.
+    MethodDescriptor<Incoming, StreamAccessLogsResponse> method =
         AccessLogServiceGrpc.getStreamAccessLogsMethod().toBuilder(
-            new CountingMarshaller(metrics),
+            new TolerantMarshaller(),
             ProtoUtils.marshaller(StreamAccessLogsResponse.getDefaultInstance())).build();
     ServerServiceDefinition definition = ServerServiceDefinition.builder(AccessLogServiceGrpc.SERVICE_NAME)
         .addMethod(method, ServerCalls.asyncClientStreamingCall(this::streamAccessLogs))
@@ -83,7 +84,7 @@ public final class AccessLogService implements BindableService {
     };
   }
 
-  private StreamObserver<StreamAccessLogsMessage> streamAccessLogs(StreamObserver<StreamAccessLogsResponse> response) {
+  private StreamObserver<Incoming> streamAccessLogs(StreamObserver<StreamAccessLogsResponse> response) {
     ServerCallStreamObserver<StreamAccessLogsResponse> call = (ServerCallStreamObserver<StreamAccessLogsResponse>) response;
     call.disableAutoRequest();
     long id = streamIds.incrementAndGet();
@@ -104,31 +105,25 @@ public final class AccessLogService implements BindableService {
     }
   }
 
-  /** Parses like gRPC's protobuf marshaller, but counts and explains a message that does not parse. */
-  private static final class CountingMarshaller implements MethodDescriptor.Marshaller<StreamAccessLogsMessage> {
+  /** A message as it came off the wire: parsed, or the reason it does not parse. */
+  record Incoming(StreamAccessLogsMessage message, String malformed) {}
+
+  private static final class TolerantMarshaller implements MethodDescriptor.Marshaller<Incoming> {
     private final MethodDescriptor.Marshaller<StreamAccessLogsMessage> delegate =
         ProtoUtils.marshaller(StreamAccessLogsMessage.getDefaultInstance());
-    private final ReceiverMetrics metrics;
 
-    CountingMarshaller(ReceiverMetrics metrics) {
-      this.metrics = metrics;
+    @Override
+    public InputStream stream(Incoming value) {
+      return delegate.stream(value.message());
     }
 
     @Override
-    public InputStream stream(StreamAccessLogsMessage value) {
-      return delegate.stream(value);
-    }
-
-    @Override
-    public StreamAccessLogsMessage parse(InputStream stream) {
+    public Incoming parse(InputStream stream) {
       try {
-        return delegate.parse(stream);
+        return new Incoming(delegate.parse(stream), null);
       } catch (RuntimeException e) {
-        metrics.rejected(Rejection.MALFORMED_PROTOBUF);
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        log.warn("refused a malformed StreamAccessLogsMessage: {}", cause.getMessage());
-        throw Status.INVALID_ARGUMENT.withDescription("malformed StreamAccessLogsMessage: " + cause.getMessage())
-            .withCause(cause).asRuntimeException();
+        return new Incoming(null, String.valueOf(cause.getMessage()));
       }
     }
   }

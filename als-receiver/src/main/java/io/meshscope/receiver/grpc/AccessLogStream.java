@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * here and applied to every later entry. gRPC calls an observer from one thread at a time; only
  * {@link #resume} runs on Kafka's callback thread, and it only asks gRPC for the next message.
  */
-final class AccessLogStream implements StreamObserver<StreamAccessLogsMessage> {
+final class AccessLogStream implements StreamObserver<AccessLogService.Incoming> {
 
   private static final Logger log = LoggerFactory.getLogger(AccessLogStream.class);
 
@@ -50,7 +50,17 @@ final class AccessLogStream implements StreamObserver<StreamAccessLogsMessage> {
   }
 
   @Override
-  public void onNext(StreamAccessLogsMessage message) {
+  public void onNext(AccessLogService.Incoming incoming) {
+    if (incoming.malformed() != null) {
+      metrics.rejected(Rejection.MALFORMED_PROTOBUF);
+      log.warn("stream {} from {}: refused a malformed StreamAccessLogsMessage after {} entries: {}", id, peer,
+          entries, FieldValues.forLog(incoming.malformed()));
+      end();
+      call.onError(Status.INVALID_ARGUMENT
+          .withDescription("malformed StreamAccessLogsMessage: " + incoming.malformed()).asRuntimeException());
+      return;
+    }
+    StreamAccessLogsMessage message = incoming.message();
     if (identity == null) {
       identity = message.hasIdentifier() ? IdentityParser.parse(message.getIdentifier()) : StreamIdentity.NONE;
       metrics.rejected(identity.known() ? identity.rejections() : java.util.List.of());
