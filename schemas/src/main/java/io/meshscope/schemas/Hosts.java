@@ -1,0 +1,94 @@
+package io.meshscope.schemas;
+
+import java.util.Optional;
+
+/**
+ * What may be a host in a dependency graph and so in a Sidecar: a lower-case DNS name of RFC 1123
+ * labels (at least two; each 1-63 characters of {@code a-z 0-9 -}, not starting or ending with
+ * {@code -}; 253 characters in all; a last label that is not all digits), or such a name behind
+ * {@code *.}, the wildcard form a ServiceEntry can hold. Hosts come from logs and so from
+ * attackers: everything else is refused with a reason, and never reaches YAML.
+ */
+public final class Hosts {
+  private Hosts() {}
+
+  /** Why a value is not a host; the labels of {@code meshscope_*_rejected_hosts_total{reason}}. */
+  public enum Problem {
+    EMPTY("empty"),
+    TOO_LONG("too-long"),
+    IP_LITERAL("ip-literal"),
+    SINGLE_LABEL("single-label"),
+    BAD_LABEL("bad-label"),
+    LABEL_TOO_LONG("label-too-long"),
+    BAD_WILDCARD("bad-wildcard");
+
+    private final String label;
+
+    Problem(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  public static final int MAX_LENGTH = 253;
+
+  public static boolean isValid(String host) {
+    return problem(host).isEmpty();
+  }
+
+  /** Empty when {@code host} is a valid host, else what is wrong with it. */
+  public static Optional<Problem> problem(String host) {
+    if (host == null || host.isEmpty()) {
+      return Optional.of(Problem.EMPTY);
+    }
+    if (host.length() > MAX_LENGTH) {
+      return Optional.of(Problem.TOO_LONG);
+    }
+    if (host.indexOf(':') >= 0 && host.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0
+        || c == '[' || c == ']')) {
+      return Optional.of(Problem.IP_LITERAL);
+    }
+    String name = host;
+    if (host.startsWith("*.")) {
+      name = host.substring(2);
+    } else if (host.indexOf('*') >= 0) {
+      return Optional.of(Problem.BAD_WILDCARD);
+    }
+    if (name.indexOf('*') >= 0) {
+      return Optional.of(Problem.BAD_WILDCARD);
+    }
+    String[] labels = name.split("\\.", -1);
+    for (String label : labels) {
+      if (label.length() > 63) {
+        return Optional.of(Problem.LABEL_TOO_LONG);
+      }
+      if (!isLabel(label)) {
+        return Optional.of(Problem.BAD_LABEL);
+      }
+    }
+    if (labels[labels.length - 1].chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return Optional.of(Problem.IP_LITERAL);
+    }
+    if (labels.length < 2) {
+      return Optional.of(Problem.SINGLE_LABEL);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isLabel(String label) {
+    int n = label.length();
+    if (n == 0 || label.charAt(0) == '-' || label.charAt(n - 1) == '-') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = label.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
