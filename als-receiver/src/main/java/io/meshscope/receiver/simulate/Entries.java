@@ -80,6 +80,53 @@ public final class Entries {
         .build();
   }
 
+  /** The callee's side of an HTTP call: {@code inbound|port||}, the caller in peer metadata and mTLS SAN. */
+  public static HTTPAccessLogEntry inboundHttp(Instant start, int port, String path, String callerNs, String callerApp,
+      String callerVersion, String callerPod, String callerIp) {
+    return HTTPAccessLogEntry.newBuilder()
+        .setProtocolVersion(HTTPAccessLogEntry.HTTPVersion.HTTP11)
+        .setCommonProperties(inbound(start, port, callerNs, callerApp, callerVersion, callerPod, callerIp))
+        .setRequest(HTTPRequestProperties.newBuilder().setRequestMethod(RequestMethod.GET).setScheme("http")
+            .setPath(path).setRequestHeadersBytes(420))
+        .setResponse(HTTPResponseProperties.newBuilder().setResponseCode(UInt32Value.of(200))
+            .setResponseCodeDetails("via_upstream").setResponseBodyBytes(1024))
+        .build();
+  }
+
+  /** The callee's side of a TCP connection. */
+  public static TCPAccessLogEntry inboundTcp(Instant start, int port, String callerNs, String callerApp,
+      String callerVersion, String callerPod, String callerIp) {
+    return TCPAccessLogEntry.newBuilder()
+        .setCommonProperties(inbound(start, port, callerNs, callerApp, callerVersion, callerPod, callerIp))
+        .setConnectionProperties(ConnectionProperties.newBuilder().setReceivedBytes(512).setSentBytes(4096))
+        .build();
+  }
+
+  private static AccessLogCommon.Builder inbound(Instant start, int port, String callerNs, String callerApp,
+      String callerVersion, String callerPod, String callerIp) {
+    String sa = "spiffe://cluster.local/ns/" + callerNs + "/sa/bookinfo-" + callerApp;
+    Struct.Builder peer = Struct.newBuilder()
+        .putFields("type", string("deployment"))
+        .putFields("namespace", string(callerNs))
+        .putFields("workload", string(callerVersion == null ? callerApp : callerApp + "-" + callerVersion))
+        .putFields("name", string(callerPod))
+        .putFields("cluster", string("Kubernetes"))
+        .putFields("service", string(callerApp))
+        .putFields("app", string(callerApp));
+    if (callerVersion != null) {
+      peer.putFields("revision", string(callerVersion)).putFields("version", string(callerVersion));
+    }
+    return common(start, "inbound|" + port + "||", "10.44.9.9", port)
+        .setDownstreamRemoteAddress(address(callerIp, 40000 + port % 1000))
+        .setDownstreamDirectRemoteAddress(address(callerIp, 40000 + port % 1000))
+        .putFilterStateObjects("downstream_peer", com.google.protobuf.Any.pack(peer.build()))
+        .setTlsProperties(io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.newBuilder()
+            .setTlsVersion(io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.TLSVersion.TLSv1_3)
+            .setPeerCertificateProperties(io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties
+                .newBuilder().addSubjectAltName(io.envoyproxy.envoy.data.accesslog.v3.TLSProperties
+                    .CertificateProperties.SubjectAltName.newBuilder().setUri(sa))));
+  }
+
   static AccessLogCommon.Builder common(Instant start, String cluster, String serviceIp, int port) {
     return AccessLogCommon.newBuilder()
         .setStartTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano()))

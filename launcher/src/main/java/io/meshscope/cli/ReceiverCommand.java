@@ -1,0 +1,88 @@
+package io.meshscope.cli;
+
+import io.meshscope.receiver.AlsReceiver;
+import io.meshscope.receiver.ReceiverConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "receiver", mixinStandardHelpOptions = true,
+    description = {"Runs the als-receiver: Envoy's Access Log Service (gRPC) into Kafka.",
+        "Every option can also be set by an environment variable, named in its description."})
+final class ReceiverCommand implements Callable<Integer> {
+
+  @Option(names = "--bootstrap-servers", required = true, defaultValue = "${env:MESHSCOPE_BOOTSTRAP_SERVERS}",
+      description = "Kafka to produce to, host:port[,host:port] (MESHSCOPE_BOOTSTRAP_SERVERS).")
+  String bootstrapServers;
+
+  @Option(names = "--topic", defaultValue = "${env:MESHSCOPE_ACCESS_LOG_TOPIC:-meshscope.access-logs}",
+      description = "Topic for access records (MESHSCOPE_ACCESS_LOG_TOPIC). Default: ${DEFAULT-VALUE}.")
+  String topic;
+
+  @Option(names = "--grpc-port", defaultValue = "${env:MESHSCOPE_GRPC_PORT:-9001}",
+      description = "Port Envoy streams access logs to (MESHSCOPE_GRPC_PORT). Default: ${DEFAULT-VALUE}.")
+  int grpcPort;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:MESHSCOPE_METRICS_PORT:-9102}",
+      description = "Prometheus metrics port, -1 for none (MESHSCOPE_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
+  @Option(names = "--max-message-bytes", defaultValue = "${env:MESHSCOPE_MAX_MESSAGE_BYTES:-4194304}",
+      description = "Largest ALS message accepted; a larger one closes its stream (MESHSCOPE_MAX_MESSAGE_BYTES)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int maxMessageBytes;
+
+  @Option(names = "--max-inflight-records", defaultValue = "${env:MESHSCOPE_MAX_INFLIGHT_RECORDS:-20000}",
+      description = "Records not yet acknowledged by Kafka before streams pause (MESHSCOPE_MAX_INFLIGHT_RECORDS)."
+          + " Default: ${DEFAULT-VALUE}.")
+  long maxInflight;
+
+  @Option(names = "--drain-seconds", defaultValue = "${env:MESHSCOPE_DRAIN_SECONDS:-10}",
+      description = "On shutdown, how long open streams may finish (MESHSCOPE_DRAIN_SECONDS). Default: ${DEFAULT-VALUE}.")
+  int drainSeconds;
+
+  @Option(names = "--tls-cert", defaultValue = "${env:MESHSCOPE_TLS_CERT}",
+      description = "Server certificate chain, PEM; with --tls-key turns TLS on (MESHSCOPE_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:MESHSCOPE_TLS_KEY}",
+      description = "Server private key, PEM (MESHSCOPE_TLS_KEY).")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", defaultValue = "${env:MESHSCOPE_TLS_CLIENT_CA}",
+      description = "CA bundle client certificates must chain to; turns mTLS on (MESHSCOPE_TLS_CLIENT_CA).")
+  Path tlsClientCa;
+
+  @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
+      description = "Extra Kafka producer setting, repeatable (e.g. compression.type=zstd).")
+  Map<String, String> producer = new HashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("bootstrap.servers", bootstrapServers);
+    settings.put("topic", topic);
+    settings.put("grpc.port", String.valueOf(grpcPort));
+    settings.put("metrics.port", String.valueOf(metricsPort));
+    settings.put("max.message.bytes", String.valueOf(maxMessageBytes));
+    settings.put("max.inflight.records", String.valueOf(maxInflight));
+    settings.put("drain.seconds", String.valueOf(drainSeconds));
+    if (tlsCert != null) {
+      settings.put("tls.cert", tlsCert.toString());
+    }
+    if (tlsKey != null) {
+      settings.put("tls.key", tlsKey.toString());
+    }
+    if (tlsClientCa != null) {
+      settings.put("tls.client.ca", tlsClientCa.toString());
+    }
+    producer.forEach((k, v) -> settings.put("producer." + k, v));
+    AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.fromMap(settings));
+    Runtime.getRuntime().addShutdownHook(new Thread(receiver::close, "meshscope-shutdown"));
+    receiver.blockUntilShutdown();
+    return 0;
+  }
+}

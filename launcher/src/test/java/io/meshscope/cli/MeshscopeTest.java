@@ -1,0 +1,55 @@
+package io.meshscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MeshscopeTest {
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cmd = Meshscope.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int exit = cmd.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"receiver", "simulate", "kafka"})
+  void everySubcommandHasHelp(String sub) {
+    Run r = run(sub, "--help");
+    assertEquals(0, r.exit());
+    assertTrue(r.out().startsWith("Usage: meshscope " + sub), r.out());
+  }
+
+  @Test
+  void topLevelHelpListsTheSubcommands() {
+    Run r = run("--help");
+    assertEquals(0, r.exit());
+    assertTrue(r.out().contains("receiver") && r.out().contains("simulate") && r.out().contains("kafka"), r.out());
+  }
+
+  @Test
+  void receiverWithoutKafkaSaysWhatIsMissing() {
+    Run r = run("receiver");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("Missing required option: '--bootstrap-servers"), r.err());
+  }
+
+  @Test
+  void badValueIsAUsageErrorNamingTheOption() {
+    Run r = run("simulate", "--topology", "galaxy");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--topology"), r.err());
+  }
+}
