@@ -1,0 +1,160 @@
+package io.meshscope.analyzer.domain;
+
+import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.schemas.Edge;
+import io.meshscope.schemas.RejectedHost;
+import io.meshscope.schemas.WorkloadRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Folds observations into a workload's {@link GraphState} and ages edges out (architecture.md,
+ * "Graph and aging"). A step says whether the graph must be published: only when what a Sidecar
+ * depends on changed (the set of hosts, the selector, the role), never for a count increment.
+ */
+public final class GraphMerge {
+
+  /** The state after a step, and whether it must be published. */
+  public record Step(GraphState state, boolean publish) {}
+
+  /**
+   * @param maxEdges hosts kept per workload: past it a new host is refused ({@code edge-limit}), so a
+   *     client that forges endless valid names cannot grow a graph, or a Sidecar, without bound
+   * @param maxRejected refused values kept per workload, newest first
+   */
+  public record Limits(int maxEdges, int maxRejected, int maxPortsPerEdge) {
+    public static final Limits DEFAULT = new Limits(500, 50, 16);
+  }
+
+  private final Limits limits;
+
+  public GraphMerge(Limits limits) {
+    this.limits = limits;
+  }
+
+  public Step apply(GraphState before, Observation o) {
+    GraphState state = before != null ? before
+        : new GraphState(o.workload(), o.role(), 0, o.at(), o.at(), Map.of(), Map.of());
+    WorkloadRef workload = state.workload();
+    // A workload named by a peer has no selector yet; its own identity brings one.
+    if (!o.workload().selector().isEmpty() && !o.workload().selector().equals(workload.selector())) {
+      workload = o.workload();
+    }
+    String role = state.role();
+    if (!EdgeExtractor.UNKNOWN_ROLE.equals(o.role()) && !o.role().equals(role)) {
+      role = o.role();
+    }
+    Instant windowStart = o.at().isBefore(state.windowStart()) ? o.at() : state.windowStart();
+    Instant windowEnd = o.at().isAfter(state.windowEnd()) ? o.at() : state.windowEnd();
+    Map<String, GraphState.EdgeState> edges = state.edges();
+    Map<String, GraphState.RejectedState> rejected = state.rejected();
+    switch (o.kind()) {
+      case EDGE -> {
+        GraphState.EdgeState e = edges.get(o.host());
+        if (e == null && edges.size() >= limits.maxEdges()) {
+          rejected = reject(rejected, o.host(), "edge-limit", o.at());
+        } else {
+          edges = new HashMap<>(edges);
+          edges.put(o.host(), e == null ? newEdge(o) : merge(e, o));
+        }
+      }
+      case REJECTED -> rejected = reject(rejected, o.value(), o.reason(), o.at());
+      case PRESENCE -> { }
+    }
+    GraphState after = new GraphState(workload, role, state.revision(), windowStart, windowEnd, edges, rejected);
+    return new Step(after, needsPublishing(before, after));
+  }
+
+  /**
+   * Whether consumers must see {@code after}: it is new, or differs from {@code before} in what a
+   * Sidecar depends on (hosts, selector, role). Comparing states rather than adding up flags keeps
+   * an edge that arrives late and ages out in the same step from publishing anything.
+   */
+  public static boolean needsPublishing(GraphState before, GraphState after) {
+    return before == null || !before.edges().keySet().equals(after.edges().keySet())
+        || !before.workload().equals(after.workload()) || !before.role().equals(after.role());
+  }
+
+  /** Removes edges and refused values unseen for {@code ttl} before {@code now} (event time). */
+  public Step expire(GraphState state, Instant now, Duration ttl) {
+    Instant cutoff = now.minus(ttl);
+    Map<String, GraphState.EdgeState> edges = new HashMap<>(state.edges());
+    boolean removed = edges.values().removeIf(e -> e.lastSeen().isBefore(cutoff));
+    Map<String, GraphState.RejectedState> rejected = new HashMap<>(state.rejected());
+    boolean forgot = rejected.values().removeIf(r -> r.lastSeen().isBefore(cutoff));
+    if (!removed && !forgot) {
+      return new Step(state, false);
+    }
+    Instant windowStart = state.windowStart().isBefore(cutoff) ? cutoff : state.windowStart();
+    GraphState after = new GraphState(state.workload(), state.role(), state.revision(), windowStart,
+        state.windowEnd(), edges, rejected);
+    return new Step(after, needsPublishing(state, after));
+  }
+
+  /** The state with its revision advanced, for publication. */
+  public static GraphState nextRevision(GraphState s) {
+    return new GraphState(s.workload(), s.role(), s.revision() + 1, s.windowStart(), s.windowEnd(), s.edges(),
+        s.rejected());
+  }
+
+  /** The published form: edges sorted by host, refused values by value. */
+  public static DependencyGraph toGraph(GraphState s, Instant updatedAt) {
+    List<Edge> edges = new ArrayList<>();
+    new TreeMap<>(s.edges()).forEach((host, e) -> edges.add(new Edge(host, e.firstSeen(), e.lastSeen(), e.count(),
+        e.ports(), e.protocols(), e.provenance(), e.urgent())));
+    List<RejectedHost> rejected = new ArrayList<>();
+    new TreeMap<>(s.rejected()).forEach((value, r) -> rejected.add(new RejectedHost(value, r.reason(), r.count(),
+        r.lastSeen())));
+    return new DependencyGraph(DependencyGraph.CURRENT_VERSION, s.workload(), s.role(), s.revision(), updatedAt,
+        s.windowStart(), s.windowEnd(), edges, rejected);
+  }
+
+  private GraphState.EdgeState newEdge(Observation o) {
+    return new GraphState.EdgeState(o.at(), o.at(), 1, o.port() == null ? Set.of() : Set.of(o.port()),
+        o.protocol() == null ? Set.of() : Set.of(o.protocol()), Set.of(o.provenance()), o.urgent());
+  }
+
+  private GraphState.EdgeState merge(GraphState.EdgeState e, Observation o) {
+    Set<Integer> ports = e.ports();
+    if (o.port() != null && !ports.contains(o.port()) && ports.size() < limits.maxPortsPerEdge()) {
+      ports = new HashSet<>(ports);
+      ports.add(o.port());
+    }
+    Set<String> protocols = e.protocols();
+    if (o.protocol() != null && !protocols.contains(o.protocol())) {
+      protocols = new HashSet<>(protocols);
+      protocols.add(o.protocol());
+    }
+    Set<String> provenance = e.provenance();
+    if (!provenance.contains(o.provenance())) {
+      provenance = new HashSet<>(provenance);
+      provenance.add(o.provenance());
+    }
+    return new GraphState.EdgeState(
+        o.at().isBefore(e.firstSeen()) ? o.at() : e.firstSeen(),
+        o.at().isAfter(e.lastSeen()) ? o.at() : e.lastSeen(),
+        e.count() + 1, ports, protocols, provenance, e.urgent() || o.urgent());
+  }
+
+  private Map<String, GraphState.RejectedState> reject(Map<String, GraphState.RejectedState> rejected, String value,
+      String reason, Instant at) {
+    Map<String, GraphState.RejectedState> out = new HashMap<>(rejected);
+    GraphState.RejectedState prev = out.get(value);
+    out.put(value, new GraphState.RejectedState(reason, prev == null ? 1 : prev.count() + 1,
+        prev == null || at.isAfter(prev.lastSeen()) ? at : prev.lastSeen()));
+    if (out.size() > limits.maxRejected()) {
+      // Keep the newest: an attacker's flood pushes out old junk, not the other way round.
+      out.entrySet().stream().min(Comparator.comparing((Map.Entry<String, GraphState.RejectedState> x) ->
+          x.getValue().lastSeen()).thenComparing(Map.Entry::getKey)).ifPresent(x -> out.remove(x.getKey()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,42 @@
+package io.meshscope.analyzer.domain;
+
+import io.meshscope.schemas.WorkloadRef;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the analyzer keeps per workload in its store. Immutable: {@link GraphMerge} returns new
+ * states, so a failed step leaves the stored one untouched.
+ *
+ * @param revision the revision of the last published graph
+ * @param windowStart event time of the oldest observation still counted
+ * @param windowEnd event time of the newest observation
+ */
+public record GraphState(
+    WorkloadRef workload,
+    String role,
+    long revision,
+    Instant windowStart,
+    Instant windowEnd,
+    Map<String, EdgeState> edges,
+    Map<String, RejectedState> rejected) {
+
+  public GraphState {
+    edges = Map.copyOf(edges);
+    rejected = Map.copyOf(rejected);
+  }
+
+  /** The evidence for one callee. */
+  public record EdgeState(Instant firstSeen, Instant lastSeen, long count, Set<Integer> ports, Set<String> protocols,
+      Set<String> provenance, boolean urgent) {
+    public EdgeState {
+      ports = Set.copyOf(ports);
+      protocols = Set.copyOf(protocols);
+      provenance = Set.copyOf(provenance);
+    }
+  }
+
+  /** A refused callee value, kept visible with how often and when last. */
+  public record RejectedState(String reason, long count, Instant lastSeen) {}
+}

@@ -1,0 +1,56 @@
+package io.meshscope.analyzer.domain;
+
+import io.meshscope.schemas.WorkloadRef;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One fact about one workload, taken from one access record, keyed by that workload: it calls a
+ * host ({@link Kind#EDGE}), it exists ({@link Kind#PRESENCE}, so a workload that calls nothing still
+ * gets a graph and a Sidecar), or a log named a callee that is not a valid host ({@link Kind#REJECTED}).
+ *
+ * @param provenance the signal: {@code outbound-cluster}, {@code passthrough-authority},
+ *     {@code blackhole}, {@code no-route}, {@code inbound-peer-metadata}, {@code inbound-ip},
+ *     {@code egress-gateway}
+ * @param value for REJECTED: the offending value, escaped and capped
+ * @param reason for REJECTED: why
+ */
+public record Observation(
+    Kind kind,
+    WorkloadRef workload,
+    String role,
+    Instant at,
+    String host,
+    Integer port,
+    String protocol,
+    String provenance,
+    boolean urgent,
+    String value,
+    String reason) {
+
+  public enum Kind { EDGE, PRESENCE, REJECTED }
+
+  public Observation {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(at, "at");
+  }
+
+  public static Observation edge(WorkloadRef w, String role, Instant at, String host, Integer port, String protocol,
+      String provenance, boolean urgent) {
+    return new Observation(Kind.EDGE, w, role, at, host, port, protocol, provenance, urgent, null, null);
+  }
+
+  public static Observation presence(WorkloadRef w, String role, Instant at) {
+    return new Observation(Kind.PRESENCE, w, role, at, null, null, null, null, false, null, null);
+  }
+
+  public static Observation rejected(WorkloadRef w, String role, Instant at, String value, String reason) {
+    return new Observation(Kind.REJECTED, w, role, at, null, null, null, null, false, value, reason);
+  }
+
+  public String key() {
+    return workload.key();
+  }
+}

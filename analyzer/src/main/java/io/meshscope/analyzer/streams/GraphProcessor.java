@@ -1,0 +1,84 @@
+package io.meshscope.analyzer.streams;
+
+import io.meshscope.analyzer.domain.GraphMerge;
+import io.meshscope.analyzer.domain.GraphState;
+import io.meshscope.analyzer.domain.Observation;
+import io.meshscope.schemas.DependencyGraph;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps each workload's graph and publishes it when its edges change. Aging runs on stream time
+ * (event time): for the workload a record touches at once, and for all workloads every
+ * {@code agingInterval}, so graphs of workloads that went quiet age too.
+ */
+final class GraphProcessor implements Processor<String, Observation, String, DependencyGraph> {
+
+  private final GraphMerge merge;
+  private final Duration ttl;
+  private final Duration agingInterval;
+  private ProcessorContext<String, DependencyGraph> context;
+  private KeyValueStore<String, GraphState> store;
+
+  GraphProcessor(GraphMerge merge, Duration ttl, Duration agingInterval) {
+    this.merge = merge;
+    this.ttl = ttl;
+    this.agingInterval = agingInterval;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, DependencyGraph> context) {
+    this.context = context;
+    this.store = context.getStateStore(AnalyzerSettings.GRAPH_STORE);
+    context.schedule(agingInterval, PunctuationType.STREAM_TIME, this::ageAll);
+  }
+
+  @Override
+  public void process(Record<String, Observation> record) {
+    GraphState before = store.get(record.key());
+    GraphMerge.Step merged = merge.apply(before, record.value());
+    GraphState after = merge.expire(merged.state(), streamTime(), ttl).state();
+    save(record.key(), before, after);
+  }
+
+  private void ageAll(long timestamp) {
+    Instant now = Instant.ofEpochMilli(timestamp);
+    List<KeyValue<String, GraphState>> changed = new ArrayList<>();
+    // Collect first: writing to a store while iterating it is not safe in RocksDB's iterator.
+    try (KeyValueIterator<String, GraphState> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, GraphState> kv = all.next();
+        GraphMerge.Step aged = merge.expire(kv.value, now, ttl);
+        if (aged.state() != kv.value) {
+          changed.add(KeyValue.pair(kv.key, aged.state()));
+        }
+      }
+    }
+    for (KeyValue<String, GraphState> kv : changed) {
+      save(kv.key, store.get(kv.key), kv.value);
+    }
+  }
+
+  private void save(String key, GraphState before, GraphState after) {
+    if (GraphMerge.needsPublishing(before, after)) {
+      after = GraphMerge.nextRevision(after);
+      Instant now = streamTime();
+      context.forward(new Record<>(key, GraphMerge.toGraph(after, now), now.toEpochMilli()));
+    }
+    store.put(key, after);
+  }
+
+  private Instant streamTime() {
+    long t = context.currentStreamTimeMs();
+    return Instant.ofEpochMilli(Math.max(t, 0));
+  }
+}

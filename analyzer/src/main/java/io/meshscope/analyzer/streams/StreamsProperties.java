@@ -1,0 +1,41 @@
+package io.meshscope.analyzer.streams;
+
+import io.meshscope.schemas.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/** The Kafka Streams settings of the analyzer, in one place that tests call too. */
+public final class StreamsProperties {
+  private StreamsProperties() {}
+
+  public static final String APPLICATION_ID = "meshscope-analyzer";
+
+  /**
+   * @param applicationServer {@code host:port} of this instance's HTTP endpoint, for interactive
+   *     queries across instances; null when there is none
+   */
+  public static Properties of(String bootstrapServers, Path stateDir, String deadLetterTopic, String applicationServer,
+      Map<String, String> overrides) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // A graph is a count of evidence: exactly once keeps a restart from counting a record twice.
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // A record that cannot be read or processed goes to the dead-letter topic, with the exception
+    // in its headers, and the application keeps running.
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+        deadLetterTopic == null ? Topics.DEAD_LETTERS : deadLetterTopic);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    if (applicationServer != null) {
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
+    p.putAll(overrides);
+    return p;
+  }
+}

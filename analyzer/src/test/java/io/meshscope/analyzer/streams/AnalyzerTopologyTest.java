@@ -1,0 +1,330 @@
+package io.meshscope.analyzer.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshscope.receiver.domain.StreamIdentity;
+import io.meshscope.schemas.AccessRecord;
+import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.schemas.Edge;
+import io.meshscope.schemas.RejectedHost;
+import io.meshscope.schemas.TopicSerdes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalyzerTopologyTest {
+
+  private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
+  private static final String SVC = ".bookinfo.svc.cluster.local";
+  private static final StreamIdentity PRODUCTPAGE = Records.sidecar("bookinfo", "productpage", "v1", "10.44.0.10");
+  private static final StreamIdentity REVIEWS = Records.sidecar("bookinfo", "reviews", "v2", "10.44.0.13");
+  private static final StreamIdentity INGRESS = Records.gateway("istio-system", "istio-ingressgateway", "10.44.0.2");
+  private static final StreamIdentity EGRESS = Records.gateway("istio-system", "istio-axds-egressgateway", "10.44.0.3");
+
+  @TempDir
+  Path stateDir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, AccessRecord> logs;
+  private TestInputTopic<String, byte[]> rawLogs;
+  private TestOutputTopic<String, DependencyGraph> graphs;
+
+  @BeforeEach
+  void start() {
+    AnalyzerSettings settings = AnalyzerSettings.defaults().withTtl(Duration.ofDays(7), Duration.ofHours(1));
+    driver = new TopologyTestDriver(AnalyzerTopology.build(settings),
+        StreamsProperties.of("unused:9092", stateDir, null, null, Map.of()));
+    logs = driver.createInputTopic(settings.accessLogTopic(), new StringSerializer(),
+        TopicSerdes.accessRecord().serializer());
+    rawLogs = driver.createInputTopic(settings.accessLogTopic(), new StringSerializer(), new ByteArraySerializer());
+    graphs = driver.createOutputTopic(settings.graphTopic(), new StringDeserializer(),
+        TopicSerdes.dependencyGraph().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private void send(AccessRecord r) {
+    logs.pipeInput(r.reporter() == null ? "-/-" : r.reporter().workload().key(), r);
+  }
+
+  private Map<String, DependencyGraph> latest() {
+    return graphs.readKeyValuesToMap();
+  }
+
+  /** What the store holds now: refused values show here (and over HTTP) without republishing. */
+  private DependencyGraph stored(String key) {
+    org.apache.kafka.streams.state.KeyValueStore<String, io.meshscope.analyzer.domain.GraphState> store =
+        driver.getKeyValueStore(AnalyzerSettings.GRAPH_STORE);
+    return io.meshscope.analyzer.domain.GraphMerge.toGraph(store.get(key), T);
+  }
+
+  private static Set<String> hosts(DependencyGraph g) {
+    return g.edges().stream().map(Edge::host).collect(Collectors.toSet());
+  }
+
+  @Test
+  void outboundClusterGivesAnEdgePublishedOnceNotPerRecord() {
+    send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(1), "reviews" + SVC, 9080));
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(2), "reviews" + SVC, 9080));
+    List<TestRecord<String, DependencyGraph>> out = graphs.readRecordsToList();
+    assertEquals(1, out.size(), "counts alone do not republish: " + out);
+    DependencyGraph g = out.get(0).value();
+    assertEquals("bookinfo/productpage", out.get(0).key());
+    assertEquals(Map.of("service.istio.io/canonical-name", "productpage"), g.workload().selector());
+    assertEquals("sidecar", g.role());
+    assertEquals(1, g.revision());
+    Edge e = g.edges().get(0);
+    assertEquals("reviews" + SVC, e.host());
+    assertEquals(Set.of(9080), e.ports());
+    assertEquals(Set.of("HTTP"), e.protocols());
+    assertEquals(Set.of("outbound-cluster"), e.provenance());
+    assertFalse(e.urgent());
+
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(3), "details" + SVC, 9080));
+    DependencyGraph next = latest().get("bookinfo/productpage");
+    assertEquals(2, next.revision());
+    assertEquals(Set.of("reviews" + SVC, "details" + SVC), hosts(next));
+    assertEquals(3, next.edges().stream().filter(x -> x.host().startsWith("reviews")).findFirst().get().count());
+  }
+
+  @Test
+  void passthroughShortNamesExpandInTheCallersNamespace() {
+    send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080)); // announces namespace bookinfo
+    for (String authority : List.of("reviews", "reviews:9080", "reviews.bookinfo", "reviews.bookinfo.svc",
+        "reviews.bookinfo.svc.cluster.local", "REVIEWS.bookinfo.svc.cluster.local.")) {
+      send(Records.withCluster(PRODUCTPAGE, T.plusSeconds(1), "PassthroughCluster", authority, false));
+    }
+    send(Records.withCluster(PRODUCTPAGE, T.plusSeconds(2), "PassthroughCluster", "api.example.com:443", false));
+    DependencyGraph g = latest().get("bookinfo/productpage");
+    assertEquals(Set.of("details" + SVC, "reviews" + SVC, "api.example.com"), hosts(g));
+    Edge reviews = g.edges().stream().filter(x -> x.host().startsWith("reviews")).findFirst().get();
+    assertEquals(6, reviews.count());
+    assertEquals(Set.of("passthrough-authority"), reviews.provenance());
+  }
+
+  @Test
+  void twoLabelNameIsExternalUnlessItsSecondLabelIsAMeshNamespace() {
+    send(Records.withCluster(PRODUCTPAGE, T, "PassthroughCluster", "example.com", false));
+    assertTrue(hosts(latest().get("bookinfo/productpage")).contains("example.com"));
+  }
+
+  @Test
+  void blockedCallsAreUrgent() {
+    send(Records.withCluster(PRODUCTPAGE, T, "BlackHoleCluster", "ratings:9080", false));
+    send(Records.withCluster(PRODUCTPAGE, T, "PassthroughCluster", "api.example.com", true));
+    DependencyGraph g = latest().get("bookinfo/productpage");
+    Map<String, Edge> byHost = g.edges().stream().collect(Collectors.toMap(Edge::host, x -> x));
+    assertTrue(byHost.get("ratings" + SVC).urgent());
+    assertEquals(Set.of("blackhole"), byHost.get("ratings" + SVC).provenance());
+    assertTrue(byHost.get("api.example.com").urgent());
+    assertEquals(Set.of("no-route"), byHost.get("api.example.com").provenance());
+  }
+
+  @Test
+  void inboundEntryGivesTheCallerAnEdgeFromTheServerSide() {
+    send(Records.inbound(REVIEWS, T, 9080, "bookinfo", "productpage", "v1", "10.44.0.10"));
+    Map<String, DependencyGraph> out = latest();
+    DependencyGraph caller = out.get("bookinfo/productpage");
+    assertNotNull(caller, "graphs: " + out.keySet());
+    assertEquals(Set.of("reviews" + SVC), hosts(caller));
+    assertEquals(Set.of("inbound-peer-metadata"), caller.edges().get(0).provenance());
+    assertTrue(caller.workload().selector().isEmpty(), "a peer's metadata does not say which label named it");
+    assertEquals("unknown", caller.role());
+    // The callee exists too, with no calls of its own: it still gets a graph (and so a Sidecar).
+    assertEquals(Set.of(), hosts(out.get("bookinfo/reviews")));
+
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(1), "details" + SVC, 9080));
+    DependencyGraph own = latest().get("bookinfo/productpage");
+    assertEquals(Map.of("service.istio.io/canonical-name", "productpage"), own.workload().selector());
+    assertEquals("sidecar", own.role());
+  }
+
+  @Test
+  void inboundTcpCountsLikeHttp() {
+    StreamIdentity mongodb = Records.sidecar("bookinfo", "mongodb", "v1", "10.44.0.17");
+    send(Records.inboundTcp(mongodb, T, 27017, "bookinfo", "ratings", "10.44.0.16"));
+    Edge e = latest().get("bookinfo/ratings").edges().get(0);
+    assertEquals("mongodb" + SVC, e.host());
+    assertEquals(Set.of("TCP"), e.protocols());
+    assertEquals(Set.of(27017), e.ports());
+  }
+
+  @Test
+  void preIstio18InboundClusterNamesTheService() {
+    AccessRecord r = Records.inbound(REVIEWS, T, 9080, "bookinfo", "productpage", "v1", "10.44.0.10");
+    r = withCluster(r, new io.meshscope.schemas.UpstreamCluster("inbound|9080|http|reviews-svc" + SVC, "inbound",
+        9080, null, "reviews-svc" + SVC));
+    send(r);
+    assertEquals(Set.of("reviews-svc" + SVC), hosts(latest().get("bookinfo/productpage")));
+  }
+
+  @Test
+  void callerKnownOnlyByIpIsResolvedThroughAnnouncedAddresses() {
+    send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080)); // announces 10.44.0.10 = productpage
+    send(Records.inboundWithoutPeer(REVIEWS, T.plusSeconds(1), 9080, "10.44.0.10"));
+    DependencyGraph g = latest().get("bookinfo/productpage");
+    assertEquals(Set.of("details" + SVC, "reviews" + SVC), hosts(g));
+    assertTrue(g.edges().stream().anyMatch(x -> x.provenance().contains("inbound-ip")));
+  }
+
+  @Test
+  void ingressGatewayIsACallerInTheGraph() {
+    send(Records.outbound(INGRESS, T, "productpage" + SVC, 9080));
+    DependencyGraph g = latest().get("istio-system/istio-ingressgateway");
+    assertEquals("router", g.role());
+    assertEquals(Set.of("productpage" + SVC), hosts(g));
+  }
+
+  @Test
+  void fallbackEgressProxyTrafficIsLearnedForItsDownstreamCaller() {
+    AccessRecord viaProxy = Records.outbound(EGRESS, T, "api.example.com", 443);
+    viaProxy = withPeer(viaProxy, "bookinfo", "reviews");
+    send(viaProxy);
+    Map<String, DependencyGraph> out = latest();
+    assertEquals(Set.of("api.example.com"), hosts(out.get("bookinfo/reviews")));
+    assertEquals(Set.of("egress-gateway"), out.get("bookinfo/reviews").edges().get(0).provenance());
+    assertEquals(Set.of(), hosts(out.get("istio-system/istio-axds-egressgateway")), "the proxy is not the caller");
+
+    // No peer metadata, unknown IP: refused, and visible on the proxy's graph.
+    send(Records.outbound(EGRESS, T.plusSeconds(1), "api.other.com", 443));
+    assertTrue(graphs.isEmpty(), "a refused value alone does not republish");
+    DependencyGraph proxy = stored("istio-system/istio-axds-egressgateway");
+    assertEquals(List.of("unresolved-caller"), proxy.rejected().stream().map(RejectedHost::reason).toList());
+  }
+
+  @Test
+  void hostileAuthoritiesNeverBecomeEdgesAndStayVisible() {
+    List<String> hostile = List.of("10.0.0.1:80", "[fe80::1]:443", "a".repeat(70) + ".example.com", "evil.com/../x",
+        "x_y.example.com", "*.example.com", "-bad.example.com", "e\u0000vil.com", "a..b");
+    for (String authority : hostile) {
+      send(Records.withCluster(PRODUCTPAGE, T, "PassthroughCluster", authority, false));
+    }
+    DependencyGraph g = stored("bookinfo/productpage");
+    assertEquals(Set.of(), hosts(g));
+    Map<String, String> reasons = g.rejected().stream().collect(Collectors.toMap(RejectedHost::value,
+        RejectedHost::reason));
+    assertEquals("ip-literal", reasons.get("10.0.0.1:80"));
+    assertEquals("ip-literal", reasons.get("[fe80::1]:443"));
+    assertEquals("bad-wildcard", reasons.get("*.example.com"));
+    assertEquals("bad-label", reasons.get("evil.com/../x"));
+    assertEquals("label-too-long", reasons.get("a".repeat(70) + ".example.c...(82 chars)"), "shown capped: " + reasons);
+    // The receiver refused the authority with a NUL in it; what is left names no host.
+    assertEquals("no-host", reasons.get("10.96.0.10:80"));
+  }
+
+  @Test
+  void edgesUnseenForTheTtlAgeOutAndThatIsPublished() {
+    send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
+    send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofDays(6)), "details" + SVC, 9080));
+    assertEquals(Set.of("reviews" + SVC, "details" + SVC), hosts(latest().get("bookinfo/productpage")));
+
+    send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofDays(7)).plusSeconds(1), "details" + SVC, 9080));
+    DependencyGraph aged = latest().get("bookinfo/productpage");
+    assertEquals(Set.of("details" + SVC), hosts(aged));
+    assertEquals(3, aged.revision(), "reviews, then details, then reviews aged out");
+  }
+
+  @Test
+  void quietWorkloadsAgeOnStreamTimeToo() {
+    send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
+    graphs.readRecordsToList();
+    // Only another workload's traffic moves stream time past productpage's TTL.
+    send(Records.outbound(REVIEWS, T.plus(Duration.ofDays(8)), "ratings" + SVC, 9080));
+    DependencyGraph aged = latest().get("bookinfo/productpage");
+    assertNotNull(aged, "the punctuation published productpage's aged graph");
+    assertEquals(Set.of(), hosts(aged));
+  }
+
+  @Test
+  void replayedOldRecordDoesNotResurrectAnAgedEdge() {
+    send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofDays(10)), "details" + SVC, 9080));
+    graphs.readRecordsToList();
+    send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
+    assertTrue(graphs.isEmpty(), "an edge older than the TTL is not published");
+  }
+
+  @Test
+  void forgedFutureStartTimeDoesNotAgeTheMeshOut() {
+    send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
+    AccessRecord forged = Records.outbound(REVIEWS, T, "ratings" + SVC, 9080);
+    forged = new AccessRecord(forged.schemaVersion(), T.plus(Duration.ofDays(3650)), T, forged.reporter(),
+        forged.logName(), forged.protocol(), forged.httpVersion(), forged.upstreamCluster(),
+        forged.downstreamRemoteAddress(), forged.downstreamLocalAddress(), forged.downstreamDirectRemoteAddress(),
+        forged.upstreamRemoteAddress(), forged.request(), forged.responseCode(), forged.responseCodeDetails(),
+        forged.responseFlags(), forged.bytesReceived(), forged.bytesSent(), forged.durationMicros(),
+        forged.routeName(), forged.peerSans(), forged.upstreamPeer(), forged.downstreamPeer(), forged.flags());
+    send(forged);
+    assertEquals(Set.of("reviews" + SVC), hosts(latest().get("bookinfo/productpage")));
+  }
+
+  @Test
+  void unreadableRecordGoesToTheDeadLetterTopicAndProcessingGoesOn() {
+    rawLogs.pipeInput("bookinfo/productpage", "{not json".getBytes(StandardCharsets.UTF_8));
+    send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
+    TestOutputTopic<String, byte[]> dead = driver.createOutputTopic("meshscope.dead-letters", new StringDeserializer(),
+        Serdes.ByteArray().deserializer());
+    TestRecord<String, byte[]> letter = dead.readRecord();
+    assertEquals("bookinfo/productpage", letter.key());
+    assertEquals("{not json", new String(letter.value(), StandardCharsets.UTF_8));
+    Map<String, String> headers = new java.util.HashMap<>();
+    for (Header h : letter.headers()) {
+      headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+    }
+    assertTrue(headers.values().stream().anyMatch(v -> v != null && v.contains("cannot read AccessRecord")),
+        headers.toString());
+    assertEquals(Set.of("reviews" + SVC), hosts(latest().get("bookinfo/productpage")));
+  }
+
+  @Test
+  void aWorkloadCannotGrowPastTheEdgeLimit() {
+    for (int i = 0; i < 600; i++) {
+      send(Records.withCluster(PRODUCTPAGE, T, "PassthroughCluster", "h" + i + ".example.com", false));
+    }
+    DependencyGraph g = stored("bookinfo/productpage");
+    assertEquals(500, g.edges().size());
+    assertTrue(g.rejected().stream().allMatch(r -> r.reason().equals("edge-limit")));
+    assertEquals(50, g.rejected().size(), "refused values are capped too");
+  }
+
+  private static AccessRecord withCluster(AccessRecord r, io.meshscope.schemas.UpstreamCluster c) {
+    return new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), r.reporter(), r.logName(), r.protocol(),
+        r.httpVersion(), c, r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
+        r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
+        r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
+        r.routeName(), r.peerSans(), r.upstreamPeer(), r.downstreamPeer(), r.flags());
+  }
+
+  private static AccessRecord withPeer(AccessRecord r, String ns, String app) {
+    io.meshscope.schemas.PeerMetadata peer = new io.meshscope.schemas.PeerMetadata("downstream_peer", ns, app,
+        app + "-pod", null, "Kubernetes", Map.of());
+    return new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), r.reporter(), r.logName(), r.protocol(),
+        r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
+        r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
+        r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
+        r.routeName(), r.peerSans(), r.upstreamPeer(), peer, r.flags());
+  }
+}
