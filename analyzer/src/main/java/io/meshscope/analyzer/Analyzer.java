@@ -1,0 +1,129 @@
+package io.meshscope.analyzer;
+
+import io.meshscope.analyzer.http.GraphQueryServer;
+import io.meshscope.analyzer.streams.AnalyzerSettings;
+import io.meshscope.analyzer.streams.AnalyzerTopology;
+import io.meshscope.analyzer.streams.StreamsProperties;
+import io.meshscope.schemas.Topics;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The analyzer process: the Kafka Streams application and its query endpoint. */
+public final class Analyzer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Analyzer.class);
+
+  private final KafkaStreams streams;
+  private final GraphQueryServer http;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private Analyzer(KafkaStreams streams, GraphQueryServer http) {
+    this.streams = streams;
+    this.http = http;
+  }
+
+  public static Analyzer start(AnalyzerConfig config) {
+    log.info("analyzer starting: {}", config.describe());
+    ensureTopics(config);
+    HttpServer httpServer = null;
+    String applicationServer = null;
+    try {
+      if (config.httpPort() >= 0) {
+        httpServer = GraphQueryServer.bind(config.httpPort());
+        applicationServer = config.advertisedHost() + ":" + httpServer.getAddress().getPort();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on http.port " + config.httpPort() + ": " + e.getMessage(), e);
+    }
+    AnalyzerSettings s = config.settings();
+    KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(s), StreamsProperties.of(config.bootstrapServers(),
+        config.stateDir(), s.deadLetterTopic(), applicationServer, config.streams()));
+    GraphQueryServer http = null;
+    if (httpServer != null) {
+      HostInfo self = new HostInfo(config.advertisedHost(), httpServer.getAddress().getPort());
+      http = new GraphQueryServer(streams, httpServer, self, Clock.systemUTC());
+    }
+    Analyzer analyzer = new Analyzer(streams, http);
+    streams.setStateListener((now, before) -> {
+      log.info("analyzer streams {} -> {}", before, now);
+      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+        analyzer.stopped.countDown();
+      }
+    });
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("analyzer stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+          .REPLACE_THREAD;
+    });
+    streams.start();
+    if (http != null) {
+      http.start();
+      log.info("analyzer graph queries on http://{}:{}/graphs", config.advertisedHost(), http.port());
+    }
+    return analyzer;
+  }
+
+  /** Creates the topics the analyzer writes, with their contract settings, where they are missing. */
+  static void ensureTopics(AnalyzerConfig config) {
+    AnalyzerSettings s = config.settings();
+    List<Topics.Spec> specs = List.of(Topics.dependencyGraphs().named(s.graphTopic()),
+        Topics.deadLetters().named(s.deadLetterTopic()),
+        new Topics.Spec(s.directoryTopic(), Map.of("cleanup.policy", "compact")));
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      int partitions = admin.describeTopics(List.of(s.accessLogTopic())).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get(s.accessLogTopic()).partitions().size();
+      List<NewTopic> missing = specs.stream().filter(t -> !existing.contains(t.name()))
+          .map(t -> new NewTopic(t.name(), partitions, (short) -1).configs(t.configs())).toList();
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking topics", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot check or create topics on " + config.bootstrapServers() + " (does "
+          + s.accessLogTopic() + " exist?): " + e.getMessage(), e);
+    }
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
+    // Leave the group: a restarted or replacing instance then gets the partitions at once instead of
+    // after the session timeout (45 s by default).
+    streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
+        org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    stopped.countDown();
+    log.info("analyzer stopped");
+  }
+}
