@@ -52,7 +52,7 @@ public final class AlsReceiver implements AutoCloseable {
     ReceiverMetrics metrics = new ReceiverMetrics();
     RecordSink sink = new KafkaRecordSink(config.bootstrapServers(), config.topic(), config.producer(), metrics);
     try {
-      return start(config, Grpc.newServerBuilderForPort(config.grpcPort(), credentials(config)), sink, metrics);
+      return start(config, Grpc.newServerBuilderForPort(config.grpcPort(), serverCredentials(config)), sink, metrics);
     } catch (RuntimeException e) {
       sink.close();
       throw e;
@@ -88,7 +88,8 @@ public final class AlsReceiver implements AutoCloseable {
     return new AlsReceiver(server, sink, health, metricsServer, metrics, config.drainSeconds());
   }
 
-  private static ServerCredentials credentials(ReceiverConfig config) {
+  /** Plaintext, TLS, or mTLS when a client CA is configured. */
+  public static ServerCredentials serverCredentials(ReceiverConfig config) {
     if (config.tlsCert().isEmpty()) {
       return InsecureServerCredentials.create();
     }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Learns right-sized Istio Sidecar resources from Envoy access logs, through Kafka.",
     subcommands = {
         ReceiverCommand.class,
+        AnalyzerCommand.class,
         SimulateCommand.class,
         KafkaCommand.class,
         CommandLine.HelpCommand.class})

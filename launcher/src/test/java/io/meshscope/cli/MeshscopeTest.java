@@ -25,7 +25,7 @@ class MeshscopeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"receiver", "simulate", "kafka"})
+  @ValueSource(strings = {"receiver", "analyzer", "simulate", "kafka"})
   void everySubcommandHasHelp(String sub) {
     Run r = run(sub, "--help");
     assertEquals(0, r.exit());
