@@ -1,0 +1,60 @@
+package io.meshscope.generator.domain;
+
+import io.meshscope.schemas.ChangeSummary;
+import io.meshscope.schemas.HostChange;
+import io.meshscope.schemas.WhatIf;
+import io.meshscope.schemas.WorkloadRef;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A change summary as text for the reviewer, next to the YAML ({@code <name>.summary.txt}): one line
+ * per added ({@code +}) or removed ({@code -}) host with its evidence, then the what-if figure.
+ * Every value is escaped, as provenance labels and hosts travelled through logs.
+ */
+public final class ChangeSummaryText {
+  private ChangeSummaryText() {}
+
+  public static String render(WorkloadRef workload, ChangeSummary summary) {
+    StringBuilder out = new StringBuilder();
+    out.append("Sidecar ").append(SafeText.escaped(workload.key()))
+        .append(" (trigger: ").append(SafeText.escaped(summary.trigger())).append(")\n");
+    section(out, "added", '+', summary.added());
+    section(out, "removed", '-', summary.removed());
+    out.append("unchanged: ").append(summary.unchanged()).append(summary.unchanged() == 1 ? " host\n" : " hosts\n");
+    WhatIf whatIf = summary.whatIf();
+    if (whatIf != null) {
+      out.append("what-if: without this Sidecar the proxy receives configuration for ")
+          .append(services(whatIf.servicesWithout())).append(", with it for ")
+          .append(whatIf.servicesWith()).append(": ")
+          .append(String.format(Locale.ROOT, "%.1f", whatIf.reductionPercent())).append("% less\n");
+    }
+    return out.toString();
+  }
+
+  private static void section(StringBuilder out, String title, char sign, List<HostChange> changes) {
+    out.append(title).append(": ").append(changes.size()).append('\n');
+    for (HostChange change : changes) {
+      out.append("  ").append(sign).append(' ').append(SafeText.escaped(change.sidecarHost())).append("  ")
+          .append(evidence(change)).append('\n');
+    }
+  }
+
+  private static String evidence(HostChange change) {
+    if (change.sidecarHost().equals(EgressHost.NONE.toString())) {
+      return "(imports nothing: no calls seen, no hosts configured)";
+    }
+    String via = change.provenance().isEmpty() ? "" : "via " + SafeText.escaped(String.join(", ", change.provenance()));
+    if (change.firstSeen() == null) {
+      return change.provenance().isEmpty() ? "(configured)" : "configured: " + SafeText.escaped(
+          String.join(", ", change.provenance()));
+    }
+    return (change.count() == 1 ? "1 call" : change.count() + " calls")
+        + ", first seen " + change.firstSeen() + ", last seen " + change.lastSeen()
+        + (via.isEmpty() ? "" : ", " + via);
+  }
+
+  private static String services(int n) {
+    return n == 1 ? "1 service" : n + " services";
+  }
+}

@@ -1,0 +1,37 @@
+package io.meshscope.generator.domain;
+
+import io.meshscope.schemas.WorkloadRef;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A rendered Sidecar and what went into it.
+ *
+ * @param yaml the resource, byte-identical for the same input
+ * @param contentKey the resource without its provenance annotations (see {@link RenderResult#contentKey})
+ * @param hosts {@code egress[0].hosts} as rendered: sorted, distinct
+ * @param sources why each of {@code hosts} is there, keyed by the entry ({@link EgressHost#NONE}
+ *     has no source)
+ * @param dropped edges whose host failed {@code Hosts.isValid}
+ * @param excluded entries the workload's exclusions removed
+ */
+public record RenderedSidecar(
+    WorkloadRef workload,
+    long graphRevision,
+    GeneratorMode mode,
+    String yaml,
+    String contentKey,
+    List<String> hosts,
+    SortedMap<String, HostSource> sources,
+    List<DroppedHost> dropped,
+    List<String> excluded) implements RenderResult {
+
+  public RenderedSidecar {
+    hosts = List.copyOf(hosts);
+    sources = Collections.unmodifiableSortedMap(new TreeMap<>(sources));
+    dropped = List.copyOf(dropped);
+    excluded = List.copyOf(excluded);
+  }
+}

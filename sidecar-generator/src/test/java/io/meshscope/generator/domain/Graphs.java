@@ -1,0 +1,53 @@
+package io.meshscope.generator.domain;
+
+import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.schemas.Edge;
+import io.meshscope.schemas.WorkloadRef;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds dependency graphs for tests, the way the analyzer publishes them. */
+final class Graphs {
+  private Graphs() {}
+
+  static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
+
+  static WorkloadRef workload(String namespace, String app) {
+    return WorkloadRef.of(namespace, app, Map.of("app", app));
+  }
+
+  static Edge http(String host, int port, Instant first, Instant last, long count) {
+    return new Edge(host, first, last, count, Set.of(port), Set.of("HTTP"), Set.of("outbound-cluster"), false);
+  }
+
+  static Edge tcp(String host, int port, Instant first, Instant last, long count) {
+    return new Edge(host, first, last, count, Set.of(port), Set.of("TCP"), Set.of("outbound-cluster"), false);
+  }
+
+  static Edge edge(String host) {
+    return http(host, 80, T0, T0.plusSeconds(60), 1);
+  }
+
+  static Edge urgent(String host) {
+    return new Edge(host, T0, T0.plusSeconds(60), 1, Set.of(80), Set.of("HTTP"), Set.of("blackhole"), true);
+  }
+
+  /** A sidecar's graph; the window spans its edges' evidence (none: no window). */
+  static DependencyGraph graph(WorkloadRef workload, long revision, List<Edge> edges) {
+    return graph(workload, "sidecar", revision, edges);
+  }
+
+  static DependencyGraph graph(WorkloadRef workload, String role, long revision, List<Edge> edges) {
+    Instant start = edges.stream().map(Edge::firstSeen).min(Comparator.naturalOrder()).orElse(null);
+    Instant end = edges.stream().map(Edge::lastSeen).max(Comparator.naturalOrder()).orElse(null);
+    return new DependencyGraph(DependencyGraph.CURRENT_VERSION, workload, role, revision,
+        end == null ? T0 : end, start, end, edges, List.of());
+  }
+
+  static DependencyGraph graph(String namespace, String app, long revision, Edge... edges) {
+    return graph(workload(namespace, app), revision, List.of(edges));
+  }
+}
