@@ -13,7 +13,7 @@ import java.util.List;
  * details and reviews; reviews (v2, v3) calls ratings; ratings (v2) calls mongodb over TCP 27017;
  * details calls nothing.
  */
-final class Bookinfo {
+public final class Bookinfo {
   private Bookinfo() {}
 
   static final String NS = "bookinfo";
@@ -22,25 +22,25 @@ final class Bookinfo {
     return name + "." + NS + ".svc.cluster.local";
   }
 
-  static DependencyGraph productpage() {
+  public static DependencyGraph productpage() {
     return graph(NS, "productpage", 2,
         http(svc("details"), 9080, T0, T0.plusSeconds(3540), 1200),
         http(svc("reviews"), 9080, T0.plusSeconds(1), T0.plusSeconds(3600), 1200));
   }
 
-  static DependencyGraph reviews() {
+  public static DependencyGraph reviews() {
     return graph(NS, "reviews", 1, http(svc("ratings"), 9080, T0.plusSeconds(2), T0.plusSeconds(3570), 800));
   }
 
-  static DependencyGraph ratings() {
+  public static DependencyGraph ratings() {
     return graph(NS, "ratings", 1, tcp(svc("mongodb"), 27017, T0.plusSeconds(300), T0.plusSeconds(3480), 35));
   }
 
-  static DependencyGraph details() {
+  public static DependencyGraph details() {
     return graph(NS, "details", 0);
   }
 
-  static List<DependencyGraph> all() {
+  public static List<DependencyGraph> all() {
     return List.of(productpage(), reviews(), ratings(), details());
   }
 }

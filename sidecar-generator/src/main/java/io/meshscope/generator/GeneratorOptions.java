@@ -1,0 +1,52 @@
+package io.meshscope.generator;
+
+import io.meshscope.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The generator process's settings (the rendering and timing rules are in the YAML config file,
+ * {@code GeneratorConfig}).
+ *
+ * @param configFile the generator's YAML config (defaults, pinned hosts, adaptive mode, timings);
+ *     empty for the defaults
+ * @param quietPeriod overrides the config file's quiet period when present (the demo shortens it)
+ * @param debounce overrides the config file's debounce when present
+ */
+public record GeneratorOptions(
+    String bootstrapServers,
+    String graphTopic,
+    String sidecarTopic,
+    String deadLetterTopic,
+    Path outDir,
+    Optional<Path> configFile,
+    Optional<Duration> quietPeriod,
+    Optional<Duration> debounce) {
+
+  public GeneratorOptions {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrap servers are required");
+    }
+  }
+
+  public static GeneratorOptions defaults(String bootstrapServers, Path outDir) {
+    return new GeneratorOptions(bootstrapServers, Topics.DEPENDENCY_GRAPHS, Topics.SIDECARS, Topics.DEAD_LETTERS,
+        outDir, Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  public GeneratorOptions withTimings(Duration quiet, Duration debounce) {
+    return new GeneratorOptions(bootstrapServers, graphTopic, sidecarTopic, deadLetterTopic, outDir, configFile,
+        Optional.of(quiet), Optional.of(debounce));
+  }
+
+  public GeneratorOptions withTopics(String graphs, String sidecars, String deadLetters) {
+    return new GeneratorOptions(bootstrapServers, graphs, sidecars, deadLetters, outDir, configFile, quietPeriod,
+        debounce);
+  }
+
+  public GeneratorOptions withConfigFile(Path file) {
+    return new GeneratorOptions(bootstrapServers, graphTopic, sidecarTopic, deadLetterTopic, outDir,
+        Optional.ofNullable(file), quietPeriod, debounce);
+  }
+}

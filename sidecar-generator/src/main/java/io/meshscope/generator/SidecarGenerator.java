@@ -1,0 +1,291 @@
+package io.meshscope.generator;
+
+import io.meshscope.generator.domain.EmitDecision;
+import io.meshscope.generator.domain.EmitPolicy;
+import io.meshscope.generator.domain.EmitTimings;
+import io.meshscope.generator.domain.GeneratorConfig;
+import io.meshscope.generator.domain.RenderedSidecar;
+import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.schemas.JsonSerde;
+import io.meshscope.schemas.MalformedRecordException;
+import io.meshscope.schemas.SidecarRecommendation;
+import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The generator process: reads every workload's latest graph from the compacted graph topic, lets
+ * the {@link EmitPolicy} decide when a Sidecar is due, and publishes it as files for review and to
+ * the compacted Sidecar topic. One instance serves a mesh (graphs are one small record per
+ * workload); on start it reads back what it published before, so a restart does not emit again.
+ */
+public final class SidecarGenerator implements AutoCloseable {
+
+  /** Told of every decision published, for progress output. */
+  public interface Listener {
+    void published(EmitDecision decision, Path file);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(SidecarGenerator.class);
+
+  private final GeneratorOptions options;
+  private final EmitPolicy policy;
+  private final SidecarFiles files;
+  private final Clock clock;
+  private final Listener listener;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final JsonSerde<DependencyGraph> graphs = TopicSerdes.dependencyGraph();
+  private final JsonSerde<SidecarRecommendation> recommendations = TopicSerdes.sidecarRecommendation();
+  private final Thread thread;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicLong graphsRead = new AtomicLong();
+  private final AtomicLong emitted = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private volatile boolean running = true;
+  private volatile Throwable failure;
+
+  private SidecarGenerator(GeneratorOptions options, EmitPolicy policy, Clock clock, Listener listener) {
+    this.options = options;
+    this.policy = policy;
+    this.files = new SidecarFiles(options.outDir());
+    this.clock = clock;
+    this.listener = listener;
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "meshscope-sidecar-generator");
+    this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "meshscope-sidecar-generator");
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    this.thread = new Thread(this::loop, "meshscope-sidecar-generator");
+  }
+
+  public static SidecarGenerator start(GeneratorOptions options, Clock clock, Listener listener) throws IOException {
+    GeneratorConfig config = loadConfig(options);
+    log.info("sidecar-generator starting: graphs from {}, Sidecars to {} and {}; {}", options.graphTopic(),
+        options.sidecarTopic(), options.outDir().toAbsolutePath(), config.timings());
+    ensureTopics(options);
+    SidecarGenerator g = new SidecarGenerator(options, new EmitPolicy(config.renderer(), config.timings()), clock,
+        listener);
+    g.thread.start();
+    return g;
+  }
+
+  static GeneratorConfig loadConfig(GeneratorOptions options) throws IOException {
+    GeneratorConfig config = GeneratorConfig.defaults();
+    if (options.configFile().isPresent()) {
+      try (Reader r = Files.newBufferedReader(options.configFile().get(), StandardCharsets.UTF_8)) {
+        config = GeneratorConfig.fromYaml(r);
+      }
+    }
+    if (options.quietPeriod().isPresent() || options.debounce().isPresent()) {
+      config = new GeneratorConfig(config.renderer(), new EmitTimings(
+          options.quietPeriod().orElse(config.timings().quietPeriod()),
+          options.debounce().orElse(config.timings().debounce())));
+    }
+    return config;
+  }
+
+  private void loop() {
+    try {
+      restorePublished();
+      List<TopicPartition> partitions = partitions(options.graphTopic());
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (running) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          take(r);
+        }
+        for (EmitDecision d : policy.due(clock.instant())) {
+          publish(d);
+        }
+      }
+    } catch (WakeupException e) {
+      // close() woke us up: a normal end
+    } catch (Throwable t) {
+      failure = t;
+      log.error("sidecar-generator stopped on an error", t);
+    } finally {
+      producer.flush();
+      stopped.countDown();
+    }
+  }
+
+  private void take(ConsumerRecord<String, byte[]> r) throws IOException {
+    if (r.value() == null) {
+      policy.forget(r.key());
+      return;
+    }
+    DependencyGraph graph;
+    try {
+      graph = graphs.deserialize(r.topic(), r.value());
+    } catch (MalformedRecordException e) {
+      deadLetter(r, e.getMessage());
+      return;
+    }
+    graphsRead.incrementAndGet();
+    var decision = policy.onGraph(graph, clock.instant());
+    if (decision.isPresent()) {
+      publish(decision.get());
+    }
+  }
+
+  private void publish(EmitDecision d) throws IOException {
+    Path file = files.write(d);
+    producer.send(new ProducerRecord<>(options.sidecarTopic(), d.workload().key(),
+        recommendations.serialize(options.sidecarTopic(), d.toRecommendation())));
+    if (d.result() instanceof RenderedSidecar s) {
+      emitted.incrementAndGet();
+      log.info("Sidecar {} ({}, graph revision {}, {} hosts) written to {}", d.workload().key(),
+          d.trigger(), s.graphRevision(), s.hosts().size(), file);
+    } else {
+      skipped.incrementAndGet();
+      log.info("no Sidecar for {}: {}", d.workload().key(), d.summaryText().trim());
+    }
+    if (listener != null) {
+      listener.published(d, file);
+    }
+  }
+
+  private void deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("meshscope.error", reason.getBytes(StandardCharsets.UTF_8));
+    headers.add("meshscope.source.topic", r.topic().getBytes(StandardCharsets.UTF_8));
+    headers.add("meshscope.source.partition", String.valueOf(r.partition()).getBytes(StandardCharsets.UTF_8));
+    headers.add("meshscope.source.offset", String.valueOf(r.offset()).getBytes(StandardCharsets.UTF_8));
+    producer.send(new ProducerRecord<>(options.deadLetterTopic(), null, r.key(), r.value(), headers));
+    long n = deadLettered.incrementAndGet();
+    log.warn("dead-lettered an unreadable graph ({} so far): {}", n, reason);
+  }
+
+  /** Reads the Sidecar topic to its end, so the policy knows what was published before. */
+  private void restorePublished() {
+    List<TopicPartition> partitions = partitions(options.sidecarTopic());
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    Map<String, SidecarRecommendation> latest = new HashMap<>();
+    while (running && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        if (r.value() == null) {
+          latest.remove(r.key());
+          continue;
+        }
+        try {
+          latest.put(r.key(), recommendations.deserialize(r.topic(), r.value()));
+        } catch (MalformedRecordException e) {
+          log.warn("ignoring an unreadable earlier recommendation for {}: {}", r.key(), e.getMessage());
+        }
+      }
+    }
+    latest.values().forEach(policy::restore);
+    log.info("sidecar-generator restored {} earlier recommendations", latest.size());
+  }
+
+  private List<TopicPartition> partitions(String topic) {
+    return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+  }
+
+  static void ensureTopics(GeneratorOptions o) {
+    List<Topics.Spec> specs = List.of(Topics.dependencyGraphs().named(o.graphTopic()),
+        Topics.sidecars().named(o.sidecarTopic()), Topics.deadLetters().named(o.deadLetterTopic()));
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers()))) {
+      var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = specs.stream().filter(s -> !existing.contains(s.name()))
+          .map(s -> new NewTopic(s.name(), java.util.Optional.empty(), java.util.Optional.empty()).configs(s.configs()))
+          .toList();
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking topics", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot check or create topics on " + o.bootstrapServers() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  public long graphsRead() {
+    return graphsRead.get();
+  }
+
+  public long emitted() {
+    return emitted.get();
+  }
+
+  public long skipped() {
+    return skipped.get();
+  }
+
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+
+  public Path outDir() {
+    return files.root();
+  }
+
+  /** Waits until the generator stops; rethrows what stopped it, if anything did. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+    if (failure != null) {
+      throw new IllegalStateException("sidecar-generator failed: " + failure.getMessage(), failure);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      stopped.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.close(Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(10));
+    log.info("sidecar-generator stopped: {} graphs read, {} Sidecars emitted, {} skipped, {} dead-lettered",
+        graphsRead.get(), emitted.get(), skipped.get(), deadLettered.get());
+  }
+}

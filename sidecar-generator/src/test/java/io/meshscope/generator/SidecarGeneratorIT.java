@@ -1,0 +1,119 @@
+package io.meshscope.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshscope.generator.domain.Bookinfo;
+import io.meshscope.generator.domain.EmitDecision;
+import io.meshscope.kafka.test.KafkaCluster;
+import io.meshscope.kafka.test.KafkaExtension;
+import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.schemas.SidecarRecommendation;
+import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.WorkloadRef;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(KafkaExtension.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SidecarGeneratorIT {
+
+  @Test
+  void bookinfoGraphsBecomeSidecarFilesAndRecordsOnceAcrossARestart(KafkaCluster kafka, @TempDir Path out)
+      throws Exception {
+    String graphTopic = kafka.uniqueTopic("graphs");
+    GeneratorOptions options = GeneratorOptions.defaults(kafka.bootstrapServers(), out)
+        .withTopics(graphTopic, kafka.uniqueTopic("sidecars"), kafka.uniqueTopic("dead"))
+        .withTimings(Duration.ofSeconds(1), Duration.ofMillis(500));
+    List<EmitDecision> published = Collections.synchronizedList(new ArrayList<>());
+    try (SidecarGenerator generator = SidecarGenerator.start(options, Clock.systemUTC(),
+        (d, f) -> published.add(d))) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+          new ByteArraySerializer())) {
+        for (DependencyGraph g : Bookinfo.all()) {
+          producer.send(new ProducerRecord<>(graphTopic, g.workload().key(),
+              TopicSerdes.dependencyGraph().serialize(graphTopic, g)));
+        }
+        DependencyGraph gateway = new DependencyGraph(1, WorkloadRef.of("istio-system", "istio-ingressgateway",
+            Map.of("app", "istio-ingressgateway")), "router", 1, Instant.now(), Instant.now(), Instant.now(),
+            List.of(), List.of());
+        producer.send(new ProducerRecord<>(graphTopic, gateway.workload().key(),
+            TopicSerdes.dependencyGraph().serialize(graphTopic, gateway)));
+        producer.send(new ProducerRecord<>(graphTopic, "bookinfo/garbage", "{\"schemaVersion\":".getBytes(
+            StandardCharsets.UTF_8)));
+      }
+      awaitCount(published, 5);
+      assertEquals(1, generator.deadLettered());
+      assertEquals(4, generator.emitted());
+      assertEquals(1, generator.skipped(), "the gateway gets no Sidecar, with a reason");
+    }
+    String productpage = Files.readString(out.resolve("bookinfo/productpage.yaml"));
+    assertTrue(productpage.contains("- ./details.bookinfo.svc.cluster.local\n    - ./reviews.bookinfo.svc.cluster.local"),
+        productpage);
+    assertTrue(Files.readString(out.resolve("bookinfo/ratings.yaml")).contains("./mongodb.bookinfo.svc.cluster.local"));
+    assertTrue(Files.exists(out.resolve("bookinfo/details.yaml")));
+    assertTrue(Files.readString(out.resolve("bookinfo/productpage.summary.txt")).contains("(trigger: first)"));
+    assertTrue(Files.readString(out.resolve("istio-system/istio-ingressgateway.skipped.txt")).contains("router"));
+
+    // A restart reads back what it published: the same graphs emit nothing new.
+    List<EmitDecision> again = Collections.synchronizedList(new ArrayList<>());
+    try (SidecarGenerator generator = SidecarGenerator.start(options, Clock.systemUTC(), (d, f) -> again.add(d))) {
+      Thread.sleep(4_000);
+      assertEquals(List.of(), again);
+      assertTrue(generator.graphsRead() >= 5, "it did read the graphs: " + generator.graphsRead());
+    }
+    assertEquals(5, recommendations(kafka, options.sidecarTopic()).size());
+  }
+
+  private static void awaitCount(List<?> list, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (list.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(n, list.size(), "published: " + list);
+  }
+
+  private static List<SidecarRecommendation> recommendations(KafkaCluster kafka, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.uniqueTopic("check"));
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<SidecarRecommendation> out = new ArrayList<>();
+    try (KafkaConsumer<String, SidecarRecommendation> c = new KafkaConsumer<>(p, new StringDeserializer(),
+        TopicSerdes.sidecarRecommendation().deserializer())) {
+      c.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      int quiet = 0;
+      while (System.nanoTime() < deadline && quiet < 4) {
+        var batch = c.poll(Duration.ofMillis(500));
+        batch.forEach(r -> out.add(r.value()));
+        quiet = out.isEmpty() || !batch.isEmpty() ? 0 : quiet + 1;
+      }
+    }
+    return out;
+  }
+}
