@@ -71,6 +71,7 @@ public final class SidecarGenerator implements AutoCloseable {
   private final JsonSerde<SidecarRecommendation> recommendations = TopicSerdes.sidecarRecommendation();
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Map<TopicPartition, Long> readBefore = new HashMap<>();
   private final AtomicLong graphsRead = new AtomicLong();
   private final AtomicLong emitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
@@ -89,6 +90,9 @@ public final class SidecarGenerator implements AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "meshscope-sidecar-generator");
+    // Partitions are assigned, not subscribed; the group only remembers how far graphs were read,
+    // so that a restart, which reads all graphs again, does not dead-letter the same record twice.
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "meshscope-sidecar-generator");
     this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
@@ -130,10 +134,19 @@ public final class SidecarGenerator implements AutoCloseable {
       restorePublished();
       List<TopicPartition> partitions = partitions(options.graphTopic());
       consumer.assign(partitions);
+      consumer.committed(new java.util.HashSet<>(partitions)).forEach((tp, offset) -> {
+        if (offset != null) {
+          readBefore.put(tp, offset.offset());
+        }
+      });
       consumer.seekToBeginning(partitions);
       while (running) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        var batch = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<String, byte[]> r : batch) {
           take(r);
+        }
+        if (!batch.isEmpty()) {
+          consumer.commitAsync();
         }
         for (EmitDecision d : policy.due(clock.instant())) {
           publish(d);
@@ -146,6 +159,11 @@ public final class SidecarGenerator implements AutoCloseable {
       log.error("sidecar-generator stopped on an error", t);
     } finally {
       producer.flush();
+      try {
+        consumer.commitSync(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.debug("could not record how far graphs were read: {}", e.toString());
+      }
       stopped.countDown();
     }
   }
@@ -159,7 +177,12 @@ public final class SidecarGenerator implements AutoCloseable {
     try {
       graph = graphs.deserialize(r.topic(), r.value());
     } catch (MalformedRecordException e) {
-      deadLetter(r, e.getMessage());
+      if (r.offset() < readBefore.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L)) {
+        log.debug("skipping unreadable graph at {}-{}@{}: dead-lettered by an earlier run", r.topic(), r.partition(),
+            r.offset());
+      } else {
+        deadLetter(r, e.getMessage());
+      }
       return;
     }
     graphsRead.incrementAndGet();
