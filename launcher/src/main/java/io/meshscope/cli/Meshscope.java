@@ -10,8 +10,11 @@ import picocli.CommandLine.Command;
     versionProvider = Meshscope.Version.class,
     description = "Learns right-sized Istio Sidecar resources from Envoy access logs, through Kafka.",
     subcommands = {
+        DemoCommand.class,
+        RunCommand.class,
         ReceiverCommand.class,
         AnalyzerCommand.class,
+        GeneratorCommand.class,
         SimulateCommand.class,
         KafkaCommand.class,
         CommandLine.HelpCommand.class})

@@ -72,6 +72,7 @@ public final class SidecarGenerator implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<TopicPartition, Long> readBefore = new HashMap<>();
+  private final Map<String, SidecarRecommendation> latest = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong graphsRead = new AtomicLong();
   private final AtomicLong emitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
@@ -194,8 +195,10 @@ public final class SidecarGenerator implements AutoCloseable {
 
   private void publish(EmitDecision d) throws IOException {
     Path file = files.write(d);
+    SidecarRecommendation recommendation = d.toRecommendation();
     producer.send(new ProducerRecord<>(options.sidecarTopic(), d.workload().key(),
-        recommendations.serialize(options.sidecarTopic(), d.toRecommendation())));
+        recommendations.serialize(options.sidecarTopic(), recommendation)));
+    latest.put(d.workload().key(), recommendation);
     if (d.result() instanceof RenderedSidecar s) {
       emitted.incrementAndGet();
       log.info("Sidecar {} ({}, graph revision {}, {} hosts) written to {}", d.workload().key(),
@@ -241,6 +244,7 @@ public final class SidecarGenerator implements AutoCloseable {
       }
     }
     latest.values().forEach(policy::restore);
+    this.latest.putAll(latest);
     log.info("sidecar-generator restored {} earlier recommendations", latest.size());
   }
 
@@ -267,6 +271,11 @@ public final class SidecarGenerator implements AutoCloseable {
       throw new IllegalStateException("cannot check or create topics on " + o.bootstrapServers() + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /** The latest recommendation per workload, restored from the topic or published by this run. */
+  public Map<String, SidecarRecommendation> latest() {
+    return Map.copyOf(latest);
   }
 
   public long graphsRead() {

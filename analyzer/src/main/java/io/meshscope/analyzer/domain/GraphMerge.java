@@ -42,7 +42,7 @@ public final class GraphMerge {
 
   public Step apply(GraphState before, Observation o) {
     GraphState state = before != null ? before
-        : new GraphState(o.workload(), o.role(), 0, o.at(), o.at(), Map.of(), Map.of());
+        : new GraphState(o.workload(), o.role(), 0, o.at(), o.at(), Map.of(), Map.of(), false, null);
     WorkloadRef workload = state.workload();
     // A workload named by a peer has no selector yet; its own identity brings one.
     if (!o.workload().selector().isEmpty() && !o.workload().selector().equals(workload.selector())) {
@@ -69,7 +69,8 @@ public final class GraphMerge {
       case REJECTED -> rejected = reject(rejected, o.value(), o.reason(), o.at());
       case PRESENCE -> { }
     }
-    GraphState after = new GraphState(workload, role, state.revision(), windowStart, windowEnd, edges, rejected);
+    GraphState after = new GraphState(workload, role, state.revision(), windowStart, windowEnd, edges, rejected, true,
+        state.publishedAt());
     return new Step(after, needsPublishing(before, after));
   }
 
@@ -95,14 +96,19 @@ public final class GraphMerge {
     }
     Instant windowStart = state.windowStart().isBefore(cutoff) ? cutoff : state.windowStart();
     GraphState after = new GraphState(state.workload(), state.role(), state.revision(), windowStart,
-        state.windowEnd(), edges, rejected);
+        state.windowEnd(), edges, rejected, true, state.publishedAt());
     return new Step(after, needsPublishing(state, after));
   }
 
-  /** The state with its revision advanced, for publication. */
-  public static GraphState nextRevision(GraphState s) {
+  /** The state with its revision advanced, published at {@code now}: its evidence is not news any more. */
+  public static GraphState nextRevision(GraphState s, Instant now) {
     return new GraphState(s.workload(), s.role(), s.revision() + 1, s.windowStart(), s.windowEnd(), s.edges(),
-        s.rejected());
+        s.rejected(), false, now);
+  }
+
+  /** Whether moved evidence is due for republication: at most once per {@code interval} of stream time. */
+  public static boolean refreshDue(GraphState s, Instant now, Duration interval) {
+    return s.evidenceChanged() && (s.publishedAt() == null || !now.isBefore(s.publishedAt().plus(interval)));
   }
 
   /** The published form: edges sorted by host, refused values by value. */

@@ -12,6 +12,8 @@ import java.util.Set;
  * @param revision the revision of the last published graph
  * @param windowStart event time of the oldest observation still counted
  * @param windowEnd event time of the newest observation
+ * @param evidenceChanged counts or evidence changed since the graph was last published
+ * @param publishedAt stream time (event time) of the last publication; null before the first
  */
 public record GraphState(
     WorkloadRef workload,
@@ -20,7 +22,9 @@ public record GraphState(
     Instant windowStart,
     Instant windowEnd,
     Map<String, EdgeState> edges,
-    Map<String, RejectedState> rejected) {
+    Map<String, RejectedState> rejected,
+    boolean evidenceChanged,
+    Instant publishedAt) {
 
   public GraphState {
     edges = Map.copyOf(edges);

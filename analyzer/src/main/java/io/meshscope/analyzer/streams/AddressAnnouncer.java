@@ -34,6 +34,11 @@ final class AddressAnnouncer implements Processor<String, AccessRecord, String, 
       return;
     }
     Reporter reporter = r.reporter();
+    // Only the task that owns the reporter's key announces it: records about the reporter also
+    // arrive keyed by its callers, on other partitions, and their announcements would interleave.
+    if (!reporter.workload().key().equals(record.key())) {
+      return;
+    }
     Instant at = Instant.ofEpochMilli(record.timestamp());
     for (String ip : reporter.ips()) {
       announce(ObservationExtractor.IP_PREFIX + ip, new WorkloadAddress(ip, reporter.workload(), reporter.role(), at),

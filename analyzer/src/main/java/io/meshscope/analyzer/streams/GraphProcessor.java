@@ -19,7 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps each workload's graph and publishes it when its edges change. Aging runs on stream time
  * (event time): for the workload a record touches at once, and for all workloads every
- * {@code agingInterval}, so graphs of workloads that went quiet age too.
+ * {@code agingInterval}, so graphs of workloads that went quiet age too. At that interval a graph
+ * whose evidence (counts, last seen, provenance) moved is published again, so that what reviewers
+ * read in a change summary is at most one interval old, without a record per increment.
  */
 final class GraphProcessor implements Processor<String, Observation, String, DependencyGraph> {
 
@@ -58,20 +60,24 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
       while (all.hasNext()) {
         KeyValue<String, GraphState> kv = all.next();
         GraphMerge.Step aged = merge.expire(kv.value, now, ttl);
-        if (aged.state() != kv.value) {
+        if (aged.state() != kv.value || GraphMerge.refreshDue(kv.value, now, agingInterval)) {
           changed.add(KeyValue.pair(kv.key, aged.state()));
         }
       }
     }
     for (KeyValue<String, GraphState> kv : changed) {
-      save(kv.key, store.get(kv.key), kv.value);
+      save(kv.key, store.get(kv.key), kv.value, GraphMerge.refreshDue(kv.value, now, agingInterval));
     }
   }
 
   private void save(String key, GraphState before, GraphState after) {
-    if (GraphMerge.needsPublishing(before, after)) {
-      after = GraphMerge.nextRevision(after);
+    save(key, before, after, false);
+  }
+
+  private void save(String key, GraphState before, GraphState after, boolean refresh) {
+    if (refresh || GraphMerge.needsPublishing(before, after)) {
       Instant now = streamTime();
+      after = GraphMerge.nextRevision(after, now);
       context.forward(new Record<>(key, GraphMerge.toGraph(after, now), now.toEpochMilli()));
     }
     store.put(key, after);

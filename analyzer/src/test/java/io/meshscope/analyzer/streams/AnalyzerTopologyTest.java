@@ -260,6 +260,21 @@ class AnalyzerTopologyTest {
   }
 
   @Test
+  void movedEvidenceIsRepublishedOncePerAgingInterval() {
+    send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(1), "reviews" + SVC, 9080));
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(2), "reviews" + SVC, 9080));
+    assertEquals(1, graphs.readRecordsToList().size());
+    send(Records.outbound(REVIEWS, T.plus(Duration.ofMinutes(61)), "ratings" + SVC, 9080));
+    DependencyGraph refreshed = latest().get("bookinfo/productpage");
+    assertNotNull(refreshed, "the counts moved, so the interval's punctuation republished");
+    assertEquals(2, refreshed.revision());
+    assertEquals(3, refreshed.edges().get(0).count());
+    send(Records.outbound(REVIEWS, T.plus(Duration.ofMinutes(125)), "ratings" + SVC, 9080));
+    assertEquals(null, latest().get("bookinfo/productpage"), "nothing moved since: not published again");
+  }
+
+  @Test
   void replayedOldRecordDoesNotResurrectAnAgedEdge() {
     send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofDays(10)), "details" + SVC, 9080));
     graphs.readRecordsToList();

@@ -1,0 +1,165 @@
+package io.meshscope.cli;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.meshscope.generator.GeneratorOptions;
+import io.meshscope.generator.domain.EmitDecision;
+import io.meshscope.generator.domain.RenderedSidecar;
+import io.meshscope.receiver.simulate.Simulation;
+import io.meshscope.receiver.simulate.Topology;
+import io.meshscope.schemas.SidecarRecommendation;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Shows meshscope end to end in about a minute, on an embedded Kafka.",
+        "Simulates Istio's Bookinfo through the real gRPC receiver, analyzer and generator, prints each",
+        "generated Sidecar with its what-if figure, and writes the files and a picture of the graph."})
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--data-dir", defaultValue = ".meshscope/demo",
+      description = "Embedded Kafka's data and the analyzer's state; a second run resumes. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(names = "--out", defaultValue = "sidecars", description = "Where Sidecar files go. Default: ${DEFAULT-VALUE}.")
+  Path out;
+
+  @Option(names = "--entries", defaultValue = "3000", description = "Access-log entries to simulate. Default: ${DEFAULT-VALUE}.")
+  long entries;
+
+  @Option(names = "--quiet-period", defaultValue = "5s",
+      description = "Quiet period before a first Sidecar (production default 10m). Default: ${DEFAULT-VALUE}.")
+  String quietPeriod;
+
+  @Option(names = "--debounce", defaultValue = "2s", description = "Debounce of changes. Default: ${DEFAULT-VALUE}.")
+  String debounce;
+
+  @Option(names = "--timeout", defaultValue = "120s", description = "Give up after this long. Default: ${DEFAULT-VALUE}.")
+  String timeout;
+
+  @Option(names = "--follow", description = "Keep running after the demo, as `run` does, until Ctrl-C.")
+  boolean follow;
+
+  @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of the embedded one.")
+  String bootstrapServers;
+
+  PrintStream console = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    Duration quiet = io.meshscope.analyzer.AnalyzerConfig.duration(quietPeriod, null, "--quiet-period");
+    Duration wait = io.meshscope.analyzer.AnalyzerConfig.duration(timeout, null, "--timeout");
+    Topology bookinfo = Topology.bookinfo("bookinfo");
+    List<String> expected = bookinfo.workloads().stream().filter(p -> p.role().equals("sidecar"))
+        .map(p -> p.namespace() + "/" + p.app()).distinct().sorted().toList();
+    console.printf("meshscope demo: Istio's Bookinfo (%d proxies) through receiver -> Kafka -> analyzer -> Kafka -> "
+        + "generator.%nQuiet period shortened to %s for the demo (production default: 10m).%n",
+        bookinfo.workloads().size(), quietPeriod);
+
+    long begin = System.nanoTime();
+    GeneratorOptions generator = GeneratorOptions.defaults("unused", out).withTimings(quiet,
+        io.meshscope.analyzer.AnalyzerConfig.duration(debounce, null, "--debounce"));
+    // Evidence is republished every 10 s of event time (production: every hour), so the summaries
+    // printed below show the counts of the whole run.
+    try (Pipeline pipeline = Pipeline.start(new Pipeline.Settings(bootstrapServers, dataDir, 0, -1, 0, generator,
+        this::show, Map.of("aging.interval", "10s")))) {
+      console.printf("Kafka at %s; Envoy ALS on 127.0.0.1:%d; graphs on http://127.0.0.1:%d/graphs%n",
+          pipeline.bootstrapServers, pipeline.receiver.port(), pipeline.analyzer.httpPort());
+      ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", pipeline.receiver.port(),
+          InsecureChannelCredentials.create()).build();
+      // Event time runs a little behind now, 100 ms per entry, as if the traffic took a few minutes.
+      Simulation simulation = new Simulation(bookinfo, new Simulation.Settings(entries, 1, 50, 500, 0,
+          Instant.now().minusMillis(entries * 100), Duration.ofMillis(100)));
+      CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> {
+        try {
+          return simulation.run(channel, n -> { });
+        } catch (Exception e) {
+          throw new IllegalStateException("simulation failed: " + e.getMessage(), e);
+        }
+      });
+
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (!done(pipeline, expected) && System.nanoTime() < deadline) {
+        console.printf("  %,6d entries sent | %,6d records on Kafka | %3d graphs read | %d/%d Sidecars%n",
+            simulation.sent(), (long) pipeline.receiver.metrics().producedCount(), pipeline.generator.graphsRead(),
+            emitted(pipeline, expected), expected.size());
+        Thread.sleep(1000);
+        if (sending.isCompletedExceptionally()) {
+          sending.join();
+        }
+      }
+      channel.shutdownNow();
+      if (!done(pipeline, expected)) {
+        console.printf("Timed out after %s with %d of %d Sidecars; see the log above.%n", timeout,
+            emitted(pipeline, expected), expected.size());
+        return 1;
+      }
+      writePictures(pipeline);
+      console.printf("%nDone in %.0f s: %d Sidecars under %s (and on topic meshscope.sidecars); %d workload(s) got "
+          + "none, with the reason beside them.%n", (System.nanoTime() - begin) / 1e9, expected.size(),
+          pipeline.generator.outDir(), pipeline.generator.latest().values().stream()
+              .filter(r -> r.status().equals(EmitDecision.SKIPPED)).count());
+      console.printf("Review them, then: kubectl apply -f %s/bookinfo/%n", out);
+      if (follow) {
+        console.println("Following (Ctrl-C stops): point Envoy at the ALS port above, or run `meshscope simulate`.");
+        CountDownLatch forever = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+        forever.await();
+      }
+      return 0;
+    }
+  }
+
+  private static boolean done(Pipeline p, List<String> expected) {
+    return emitted(p, expected) == expected.size();
+  }
+
+  private static long emitted(Pipeline p, List<String> expected) {
+    Map<String, SidecarRecommendation> latest = p.generator.latest();
+    return expected.stream().filter(k -> latest.containsKey(k) && latest.get(k).status().equals(EmitDecision.EMITTED))
+        .count();
+  }
+
+  private synchronized void show(EmitDecision d, Path file) {
+    if (d.result() instanceof RenderedSidecar s) {
+      console.printf("%n--- %s (%s) ---%n%s%s%n", file, d.trigger().name().toLowerCase(java.util.Locale.ROOT),
+          s.yaml(), d.summaryText());
+    } else {
+      console.printf("%n--- %s: %s", d.workload().key(), d.summaryText());
+    }
+  }
+
+  private void writePictures(Pipeline pipeline) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (String name : List.of("graph.mmd", "graph.dot")) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + pipeline.analyzer.httpPort() + "/" + name)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (r.statusCode() == 200) {
+        Path file = pipeline.generator.outDir().resolve(name);
+        Files.writeString(file, r.body(), StandardCharsets.UTF_8);
+        if (name.endsWith(".mmd")) {
+          console.printf("%nThe dependency graph the analyzer learned (%s, Mermaid; %s beside it is Graphviz):%n%s",
+              file, "graph.dot", r.body());
+        }
+      }
+    }
+  }
+
+}

@@ -1,0 +1,61 @@
+package io.meshscope.cli;
+
+import io.meshscope.generator.GeneratorOptions;
+import io.meshscope.generator.SidecarGenerator;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "generator", mixinStandardHelpOptions = true,
+    description = {"Runs the sidecar-generator: dependency graphs to Sidecar YAML for review.",
+        "Writes <out>/<namespace>/<name>.yaml with a .summary.txt beside it, and the meshscope.sidecars topic."})
+final class GeneratorCommand implements Callable<Integer> {
+
+  @Option(names = "--bootstrap-servers", required = true, defaultValue = "${env:MESHSCOPE_BOOTSTRAP_SERVERS}",
+      description = "Kafka, host:port[,host:port] (MESHSCOPE_BOOTSTRAP_SERVERS).")
+  String bootstrapServers;
+
+  @Mixin
+  GeneratorFlags flags;
+
+  @Override
+  public Integer call() throws Exception {
+    SidecarGenerator generator = SidecarGenerator.start(flags.options(bootstrapServers), Clock.systemUTC(), null);
+    Runtime.getRuntime().addShutdownHook(new Thread(generator::close, "meshscope-shutdown"));
+    generator.awaitStop();
+    return 0;
+  }
+
+  /** The generator's options, shared by {@code generator}, {@code run} and {@code demo}. */
+  static final class GeneratorFlags {
+    @Option(names = "--out", defaultValue = "${env:MESHSCOPE_OUT:-sidecars}",
+        description = "Where Sidecar files go (MESHSCOPE_OUT). Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--config", defaultValue = "${env:MESHSCOPE_GENERATOR_CONFIG}",
+        description = "Generator config (YAML): default and pinned hosts, exclusions, adaptive mode, timings "
+            + "(MESHSCOPE_GENERATOR_CONFIG).")
+    Path config;
+
+    @Option(names = "--quiet-period", description = "Overrides the config: a graph unchanged this long is stable "
+        + "(e.g. 10m, 30s).")
+    String quietPeriod;
+
+    @Option(names = "--debounce", description = "Overrides the config: wait this long after a change (e.g. 1m, 5s).")
+    String debounce;
+
+    GeneratorOptions options(String bootstrap) {
+      GeneratorOptions o = GeneratorOptions.defaults(bootstrap, out).withConfigFile(config);
+      if (quietPeriod != null || debounce != null) {
+        var defaults = io.meshscope.generator.domain.EmitTimings.defaults();
+        o = o.withTimings(
+            io.meshscope.analyzer.AnalyzerConfig.duration(quietPeriod, defaults.quietPeriod(), "--quiet-period"),
+            io.meshscope.analyzer.AnalyzerConfig.duration(debounce, defaults.debounce(), "--debounce"));
+      }
+      return o;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.meshscope.cli;
+
+import io.meshscope.analyzer.Analyzer;
+import io.meshscope.analyzer.AnalyzerConfig;
+import io.meshscope.generator.GeneratorOptions;
+import io.meshscope.generator.SidecarGenerator;
+import io.meshscope.kafka.embedded.EmbeddedKafkaBroker;
+import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
+import io.meshscope.receiver.AlsReceiver;
+import io.meshscope.receiver.ReceiverConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * All three stages in one process, on the embedded broker or on the user's Kafka: what {@code run}
+ * and {@code demo} start. Closing stops them in reverse order, the broker last.
+ */
+final class Pipeline implements AutoCloseable {
+
+  final EmbeddedKafkaBroker broker;
+  final String bootstrapServers;
+  final AlsReceiver receiver;
+  final Analyzer analyzer;
+  final SidecarGenerator generator;
+  private final Deque<AutoCloseable> started;
+
+  private Pipeline(EmbeddedKafkaBroker broker, String bootstrap, AlsReceiver receiver, Analyzer analyzer,
+      SidecarGenerator generator, Deque<AutoCloseable> started) {
+    this.broker = broker;
+    this.bootstrapServers = bootstrap;
+    this.receiver = receiver;
+    this.analyzer = analyzer;
+    this.generator = generator;
+    this.started = started;
+  }
+
+  /** What to start and where; {@code bootstrapServers} null means the embedded broker in {@code dataDir}. */
+  record Settings(String bootstrapServers, Path dataDir, int grpcPort, int metricsPort, int httpPort,
+      GeneratorOptions generator, SidecarGenerator.Listener listener, Map<String, String> analyzerExtra) {}
+
+  static Pipeline start(Settings s) throws Exception {
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      EmbeddedKafkaBroker broker = null;
+      String bootstrap = s.bootstrapServers();
+      if (bootstrap == null) {
+        broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.persistentIn(s.dataDir().resolve("kafka")));
+        started.push(broker);
+        bootstrap = broker.bootstrapServers();
+      }
+      KafkaCommand.createTopics(bootstrap, 4);
+      AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.fromMap(Map.of("bootstrap.servers", bootstrap,
+          "grpc.port", String.valueOf(s.grpcPort()), "metrics.port", String.valueOf(s.metricsPort()))));
+      started.push(receiver);
+      Map<String, String> analyzerSettings = new HashMap<>(Map.of("bootstrap.servers", bootstrap,
+          "state.dir", s.dataDir().resolve("analyzer-state").toString(), "http.port", String.valueOf(s.httpPort())));
+      analyzerSettings.putAll(s.analyzerExtra());
+      Analyzer analyzer = Analyzer.start(AnalyzerConfig.fromMap(analyzerSettings));
+      started.push(analyzer);
+      GeneratorOptions g = s.generator();
+      SidecarGenerator generator = SidecarGenerator.start(new GeneratorOptions(bootstrap, g.graphTopic(),
+          g.sidecarTopic(), g.deadLetterTopic(), g.outDir(), g.configFile(), g.quietPeriod(), g.debounce()),
+          Clock.systemUTC(), s.listener());
+      started.push(generator);
+      return new Pipeline(broker, bootstrap, receiver, analyzer, generator, started);
+    } catch (Exception | Error e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAll(started);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> started) {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        System.err.println("meshscope: error while stopping: " + e);
+      }
+    }
+  }
+}

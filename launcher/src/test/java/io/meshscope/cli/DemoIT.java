@@ -1,0 +1,65 @@
+package io.meshscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.meshscope.kafka.test.KafkaCluster;
+import io.meshscope.kafka.test.KafkaExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The demo's path: Bookinfo through the real receiver, analyzer and generator, Sidecars out. */
+@ExtendWith(KafkaExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DemoIT {
+
+  @Test
+  void bookinfoInExpectedSidecarsOut(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+    Path out = dir.resolve("sidecars");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    DemoCommand demo = new DemoCommand();
+    demo.console = new PrintStream(console, true, StandardCharsets.UTF_8);
+    int exit = new CommandLine(demo).execute("--bootstrap-servers", kafka.bootstrapServers(),
+        "--data-dir", dir.resolve("data").toString(), "--out", out.toString(), "--quiet-period", "3s",
+        "--debounce", "1s");
+    String printed = console.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, printed);
+
+    assertEquals(List.of("./details.bookinfo.svc.cluster.local", "./reviews.bookinfo.svc.cluster.local",
+        "istio-system/*"), hosts(out.resolve("bookinfo/productpage.yaml")));
+    assertEquals(List.of("./ratings.bookinfo.svc.cluster.local", "istio-system/*"),
+        hosts(out.resolve("bookinfo/reviews.yaml")));
+    assertEquals(List.of("./mongodb.bookinfo.svc.cluster.local", "istio-system/*"),
+        hosts(out.resolve("bookinfo/ratings.yaml")));
+    assertEquals(List.of("istio-system/*"), hosts(out.resolve("bookinfo/details.yaml")), "details calls nothing");
+    assertEquals(List.of("istio-system/*"), hosts(out.resolve("bookinfo/mongodb.yaml")));
+    assertFalse(Files.exists(out.resolve("istio-system/istio-ingressgateway.yaml")), "a gateway gets no Sidecar");
+    assertTrue(Files.exists(out.resolve("istio-system/istio-ingressgateway.skipped.txt")));
+    assertTrue(Files.readString(out.resolve("graph.mmd")).contains("mongodb.bookinfo.svc.cluster.local"));
+    assertTrue(printed.contains("what-if: without this Sidecar"), printed);
+    assertTrue(printed.contains("Done in"), printed);
+  }
+
+  private static List<String> hosts(Path yaml) throws Exception {
+    JsonNode sidecar = new YAMLMapper().readTree(Files.readString(yaml));
+    assertEquals("networking.istio.io/v1", sidecar.get("apiVersion").asText());
+    assertFalse(sidecar.at("/spec/workloadSelector/labels").isEmpty(), "workloadSelector is never empty");
+    List<String> hosts = new ArrayList<>();
+    sidecar.at("/spec/egress/0/hosts").forEach(h -> hosts.add(h.asText()));
+    return hosts;
+  }
+}
