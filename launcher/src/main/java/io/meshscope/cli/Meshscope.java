@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         AnalyzerCommand.class,
         GeneratorCommand.class,
         SimulateCommand.class,
+        ReplayCommand.class,
         KafkaCommand.class,
         CommandLine.HelpCommand.class})
 public final class Meshscope implements Runnable {

@@ -25,7 +25,7 @@ class MeshscopeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"receiver", "analyzer", "simulate", "kafka"})
+  @ValueSource(strings = {"demo", "run", "receiver", "analyzer", "generator", "simulate", "replay", "kafka"})
   void everySubcommandHasHelp(String sub) {
     Run r = run(sub, "--help");
     assertEquals(0, r.exit());

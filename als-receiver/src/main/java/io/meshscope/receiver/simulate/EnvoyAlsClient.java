@@ -114,6 +114,12 @@ public final class EnvoyAlsClient implements AutoCloseable {
     return m;
   }
 
+  /** Sends a captured message as it is (replay): its identifier, if any, goes with it. */
+  public void sendAsIs(StreamAccessLogsMessage message) throws InterruptedException {
+    identitySent = true;
+    send(message);
+  }
+
   private void send(StreamAccessLogsMessage message) throws InterruptedException {
     synchronized (readyLock) {
       while (!call.isReady() && !done.isDone()) {
