@@ -20,8 +20,10 @@ public final class ReceiverMetrics {
   private final Gauge inflight;
   private final Histogram producerLatency;
 
+  /** With the JVM's own metrics (heap, GC, threads) beside the receiver's. */
   public ReceiverMetrics() {
     this(new PrometheusRegistry());
+    io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
   }
 
   public ReceiverMetrics(PrometheusRegistry registry) {
