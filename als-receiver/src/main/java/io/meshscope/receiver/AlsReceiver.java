@@ -1,6 +1,7 @@
 package io.meshscope.receiver;
 
 import io.grpc.Grpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -16,6 +17,8 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +37,12 @@ public final class AlsReceiver implements AutoCloseable {
   private final HTTPServer metricsServer;
   private final ReceiverMetrics metrics;
   private final int drainSeconds;
+  private final ExecutorService workers;
   private volatile boolean closed;
 
   private AlsReceiver(Server server, RecordSink sink, HealthStatusManager health, HTTPServer metricsServer,
-      ReceiverMetrics metrics, int drainSeconds) {
+      ReceiverMetrics metrics, int drainSeconds, ExecutorService workers) {
+    this.workers = workers;
     this.server = server;
     this.sink = sink;
     this.health = health;
@@ -52,7 +57,10 @@ public final class AlsReceiver implements AutoCloseable {
     ReceiverMetrics metrics = new ReceiverMetrics();
     RecordSink sink = new KafkaRecordSink(config.bootstrapServers(), config.topic(), config.producer(), metrics);
     try {
-      return start(config, Grpc.newServerBuilderForPort(config.grpcPort(), serverCredentials(config)), sink, metrics);
+      // A fixed HTTP/2 window per stream (instead of gRPC's auto-tuned one, which grows to megabytes)
+      // is what bounds memory: a paused stream holds at most this much, however fast Envoy sends.
+      return start(config, NettyServerBuilder.forPort(config.grpcPort(), serverCredentials(config))
+          .flowControlWindow(config.flowControlWindowBytes()), sink, metrics);
     } catch (RuntimeException e) {
       sink.close();
       throw e;
@@ -65,7 +73,12 @@ public final class AlsReceiver implements AutoCloseable {
     AccessLogService service =
         new AccessLogService(sink, new InflightBudget(config.maxInflightRecords()), metrics, Clock.systemUTC());
     HealthStatusManager health = new HealthStatusManager();
+    // As many workers as cores: the work is CPU-bound, and a thread per stream (gRPC's default
+    // cached pool) makes hundreds of threads contend for the producer's partition locks.
+    ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        daemonThreads("als-worker"));
     Server server = builder
+        .executor(workers)
         .maxInboundMessageSize(config.maxMessageBytes())
         .addStreamTracerFactory(service.streamTracer())
         .addService(service)
@@ -85,7 +98,16 @@ public final class AlsReceiver implements AutoCloseable {
     health.setStatus("envoy.service.accesslog.v3.AccessLogService", ServingStatus.SERVING);
     log.info("als-receiver listening for Envoy ALS on port {}{}", server.getPort(),
         metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
-    return new AlsReceiver(server, sink, health, metricsServer, metrics, config.drainSeconds());
+    return new AlsReceiver(server, sink, health, metricsServer, metrics, config.drainSeconds(), workers);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** Plaintext, TLS, or mTLS when a client CA is configured. */
@@ -140,6 +162,7 @@ public final class AlsReceiver implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
+    workers.shutdown();
     sink.flush();
     sink.close();
     if (metricsServer != null) {

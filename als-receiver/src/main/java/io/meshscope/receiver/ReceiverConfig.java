@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param metricsPort the Prometheus port (0 = any free port, -1 = none)
  * @param maxMessageBytes largest StreamAccessLogsMessage accepted; larger ones close their stream
  * @param maxInflightRecords records taken from Envoy but not yet acknowledged by Kafka; past it, streams pause
+ * @param flowControlWindowBytes HTTP/2 flow-control window per stream: what a paused stream may still buffer
  * @param drainSeconds how long shutdown waits for open streams to finish
  * @param tlsCert server certificate chain (PEM); with tlsKey, turns TLS on
  * @param tlsKey server private key (PEM)
@@ -30,6 +31,7 @@ public record ReceiverConfig(
     int metricsPort,
     int maxMessageBytes,
     long maxInflightRecords,
+    int flowControlWindowBytes,
     int drainSeconds,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
@@ -47,6 +49,10 @@ public record ReceiverConfig(
     checkPort("metrics.port", metricsPort, -1);
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException("max.message.bytes must be at least 1024, was " + maxMessageBytes);
+    }
+    if (flowControlWindowBytes < 65_535) {
+      throw new IllegalArgumentException("flow.control.window.bytes must be at least 65535 (HTTP/2's initial window), was "
+          + flowControlWindowBytes);
     }
     if (maxInflightRecords < 1) {
       throw new IllegalArgumentException("max.inflight.records must be at least 1, was " + maxInflightRecords);
@@ -89,6 +95,7 @@ public record ReceiverConfig(
         integer(s.remove("metrics.port"), DEFAULT_METRICS_PORT, "metrics.port"),
         integer(s.remove("max.message.bytes"), 4 * 1024 * 1024, "max.message.bytes"),
         integer(s.remove("max.inflight.records"), 20_000, "max.inflight.records"),
+        integer(s.remove("flow.control.window.bytes"), 256 * 1024, "flow.control.window.bytes"),
         integer(s.remove("drain.seconds"), 10, "drain.seconds"),
         Optional.ofNullable(s.remove("tls.cert")).map(Path::of),
         Optional.ofNullable(s.remove("tls.key")).map(Path::of),
@@ -119,7 +126,8 @@ public record ReceiverConfig(
   public String describe() {
     return "bootstrap.servers=" + bootstrapServers + " topic=" + topic + " grpc.port=" + grpcPort
         + " metrics.port=" + metricsPort + " max.message.bytes=" + maxMessageBytes
-        + " max.inflight.records=" + maxInflightRecords + " tls=" + (tlsCert.isPresent()
+        + " max.inflight.records=" + maxInflightRecords + " flow.control.window.bytes=" + flowControlWindowBytes
+        + " tls=" + (tlsCert.isPresent()
         ? (tlsClientCa.isPresent() ? "mtls" : "tls") : "off") + " producer=" + new TreeMap<>(producer);
   }
 }

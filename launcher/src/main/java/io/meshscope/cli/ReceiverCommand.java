@@ -40,6 +40,11 @@ final class ReceiverCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   long maxInflight;
 
+  @Option(names = "--flow-control-window", defaultValue = "${env:MESHSCOPE_FLOW_CONTROL_WINDOW:-262144}",
+      description = "HTTP/2 window per stream in bytes: what a paused stream may still buffer, so memory stays "
+          + "bounded by streams x window (MESHSCOPE_FLOW_CONTROL_WINDOW). Default: ${DEFAULT-VALUE}.")
+  int flowControlWindow;
+
   @Option(names = "--drain-seconds", defaultValue = "${env:MESHSCOPE_DRAIN_SECONDS:-10}",
       description = "On shutdown, how long open streams may finish (MESHSCOPE_DRAIN_SECONDS). Default: ${DEFAULT-VALUE}.")
   int drainSeconds;
@@ -70,6 +75,7 @@ final class ReceiverCommand implements Callable<Integer> {
     settings.put("max.message.bytes", String.valueOf(maxMessageBytes));
     settings.put("max.inflight.records", String.valueOf(maxInflight));
     settings.put("drain.seconds", String.valueOf(drainSeconds));
+    settings.put("flow.control.window.bytes", String.valueOf(flowControlWindow));
     if (tlsCert != null) {
       settings.put("tls.cert", tlsCert.toString());
     }

@@ -66,6 +66,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Event time between entries (ISO-8601 duration), to cover days in seconds. Default: ${DEFAULT-VALUE}.")
   Duration step;
 
+  @Option(names = "--prebuilt", description = "Benchmark mode: build a few batches per stream once and resend "
+      + "them, so the generator's CPU goes to sending (HTTP entries only).")
+  boolean prebuilt;
+
   @Option(names = "--tls-ca", description = "Trust this CA (PEM) and connect with TLS.")
   Path tlsCa;
 
@@ -83,7 +87,7 @@ final class SimulateCommand implements Callable<Integer> {
     Topology t = topology == Kind.bookinfo ? Topology.bookinfo(namespace)
         : Topology.synthetic(services, fanOut, namespaces);
     Simulation simulation = new Simulation(t, new Simulation.Settings(entries, streamsPerProxy, batchSize, flushMillis,
-        rate, start == null ? Instant.now() : start, step));
+        rate, start == null ? Instant.now() : start, step, prebuilt));
     var builder = Grpc.newChannelBuilder(target, credentials());
     if (authority != null) {
       builder.overrideAuthority(authority);

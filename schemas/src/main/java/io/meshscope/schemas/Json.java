@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 
 /** The one JSON configuration every meshscope topic is written and read with. */
 public final class Json {
 
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      .addModule(new BlackbirdModule())
       // ISO-8601 instants, so kcat users and other languages read them without a schema.
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       // Same content, same bytes: compaction and the generator's no-op check rely on it.

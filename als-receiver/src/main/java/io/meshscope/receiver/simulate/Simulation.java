@@ -27,7 +27,13 @@ public final class Simulation {
    * @param ratePerSecond entries per second across all streams; 0 = as fast as the receiver takes them
    */
   public record Settings(long entries, int streamsPerProxy, int batchSize, long flushIntervalMillis,
-      long ratePerSecond, Instant start, java.time.Duration step) {
+      long ratePerSecond, Instant start, java.time.Duration step, boolean prebuilt) {
+
+    public Settings(long entries, int streamsPerProxy, int batchSize, long flushIntervalMillis, long ratePerSecond,
+        Instant start, java.time.Duration step) {
+      this(entries, streamsPerProxy, batchSize, flushIntervalMillis, ratePerSecond, start, step, false);
+    }
+
     public Settings {
       if (entries < 0 || streamsPerProxy < 1 || batchSize < 1 || flushIntervalMillis < 1 || ratePerSecond < 0) {
         throw new IllegalArgumentException("entries >= 0, streams >= 1, batch >= 1, flush >= 1 ms, rate >= 0");
@@ -113,9 +119,13 @@ public final class Simulation {
 
   private void runStream(Channel channel, Topology.Proxy proxy, List<LogItem> log, long entries, int streams)
       throws Exception {
-    EnvoyAlsClient client = new EnvoyAlsClient(channel,
-        Entries.identity(proxy.role(), proxy.namespace(), proxy.app(), proxy.version(), proxy.pod(), proxy.ip()),
-        settings.batchSize(), settings.flushIntervalMillis());
+    var identity = Entries.identity(proxy.role(), proxy.namespace(), proxy.app(), proxy.version(), proxy.pod(),
+        proxy.ip());
+    EnvoyAlsClient client = new EnvoyAlsClient(channel, identity, settings.batchSize(), settings.flushIntervalMillis());
+    if (settings.prebuilt() && entries > 0) {
+      sendPrebuilt(client, identity, proxy, log, entries);
+      return;
+    }
 
     double perStreamRate = settings.ratePerSecond() == 0 ? 0 : (double) settings.ratePerSecond() / streams;
     long begin = System.nanoTime();
@@ -144,6 +154,46 @@ public final class Simulation {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
       }
+    }
+    client.close();
+  }
+
+  /**
+   * Benchmark mode: a few batches are built once and sent again and again, so the load generator's
+   * CPU goes to sending, as Envoy's would, not to building protobufs on the receiver's machine.
+   */
+  private void sendPrebuilt(EnvoyAlsClient client,
+      io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage.Identifier identity, Topology.Proxy proxy,
+      List<LogItem> log, long entries) throws Exception {
+    List<io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage> batches = new ArrayList<>();
+    for (int b = 0; b < 8; b++) {
+      var m = io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage.newBuilder();
+      for (int i = 0; i < settings.batchSize(); i++) {
+        LogItem item = log.get((b * settings.batchSize() + i) % log.size());
+        Instant at = settings.start().plusMillis(b * settings.batchSize() + i);
+        Topology.Call call = item.call();
+        if (item.caller() != null) {
+          Topology.Proxy c = item.caller();
+          m.getHttpLogsBuilder().addLogEntry(Entries.inboundHttp(at, call.port(), String.valueOf(call.path()),
+              c.namespace(), c.app(), c.version(), c.pod(), c.ip()));
+        } else {
+          m.getHttpLogsBuilder().addLogEntry(Entries.outboundHttp(at, call.host(), call.port(), call.path(), 200));
+        }
+      }
+      batches.add(m.build());
+    }
+    long sentHere = 0;
+    for (int b = 0; sentHere < entries; b++) {
+      var batch = batches.get(b % batches.size());
+      int n = (int) Math.min(settings.batchSize(), entries - sentHere);
+      if (n < settings.batchSize()) {
+        var partial = batch.toBuilder();
+        partial.getHttpLogsBuilder().clearLogEntry().addAllLogEntry(batch.getHttpLogs().getLogEntryList().subList(0, n));
+        batch = partial.build();
+      }
+      client.sendAsIs(b == 0 ? batch.toBuilder().setIdentifier(identity).build() : batch);
+      sentHere += n;
+      sent.addAndGet(n);
     }
     client.close();
   }
