@@ -51,10 +51,13 @@ public final class AnalyzerTopology {
     JsonSerde<WorkloadAddress> addresses = new JsonSerde<>(WorkloadAddress.class);
     JsonSerde<DependencyGraph> graphs = TopicSerdes.dependencyGraph();
 
+    // Cached: a busy workload's state is read and rewritten for every observation; the cache keeps
+    // it in memory and sends only the last version per commit to RocksDB and the changelog.
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(AnalyzerSettings.GRAPH_STORE), Serdes.String(), states));
+        Stores.persistentKeyValueStore(AnalyzerSettings.GRAPH_STORE), Serdes.String(), states).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(AnalyzerSettings.ANNOUNCED_STORE), Serdes.String(), addresses));
+        Stores.persistentKeyValueStore(AnalyzerSettings.ANNOUNCED_STORE), Serdes.String(), addresses)
+        .withCachingEnabled());
     builder.globalTable(s.directoryTopic(), Consumed.with(Serdes.String(), addresses).withName("directory-source"),
         Materialized.<String, WorkloadAddress, KeyValueStore<Bytes, byte[]>>as(AnalyzerSettings.DIRECTORY_STORE)
             .withKeySerde(Serdes.String()).withValueSerde(addresses));

@@ -1,0 +1,236 @@
+package io.meshscope.bench;
+
+import io.meshscope.kafka.embedded.EmbeddedKafkaBroker;
+import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
+import io.meshscope.receiver.domain.EntryNormalizer;
+import io.meshscope.receiver.domain.IdentityParser;
+import io.meshscope.receiver.domain.StreamIdentity;
+import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.schemas.AccessRecord;
+import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.schemas.TopicSerdes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The analyzer on a pre-filled topic (default 2,000,000 access records over 5,000 workloads and
+ * 50,000 edges), beside a plain consumer that only deserializes the same topic, in the same run.
+ * Prints records/s of both, the ratio, and the state size on disk at half way and at the end (it
+ * should grow with edges, not with records).
+ *
+ * <pre>mvn -Pbench -DskipTests package && bench/analyzer.sh [--records N] [--workloads N] [--fan-out N]</pre>
+ */
+public final class AnalyzerBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    long records = 2_000_000;
+    int workloads = 5_000;
+    int fanOut = 10;
+    Path out = Path.of("bench", "results");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--records" -> records = Long.parseLong(args[++i]);
+        case "--workloads" -> workloads = Integer.parseInt(args[++i]);
+        case "--fan-out" -> fanOut = Integer.parseInt(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; use --records N --workloads N --fan-out N --out DIR");
+      }
+    }
+    Files.createDirectories(out);
+    Path work = Files.createTempDirectory("meshscope-bench-analyzer-");
+    System.out.printf("analyzer benchmark: %,d records, %,d workloads x %d callees = %,d edges; work in %s%n",
+        records, workloads, fanOut, (long) workloads * fanOut, work);
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral()
+        .withOverrides(Map.of("log.retention.bytes", String.valueOf(8L << 30))))) {
+      String bootstrap = broker.bootstrapServers();
+      String topic = "meshscope.access-logs";
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      }
+      long t = System.nanoTime();
+      double avgBytes = prefill(bootstrap, topic, records, workloads, fanOut);
+      System.out.printf("pre-filled %,d records of %.0f bytes in %.0f s%n", records, avgBytes,
+          (System.nanoTime() - t) / 1e9);
+
+      double baseline = plainConsumer(bootstrap, topic, records);
+
+      Path state = work.resolve("state");
+      Path log = work.resolve("analyzer.log");
+      String appId = "bench-analyzer";
+      long start = System.nanoTime();
+      Process analyzer = Processes.java(log, List.of("-Xmx1g"), "io.meshscope.cli.Meshscope", "analyzer",
+          "--bootstrap-servers", bootstrap, "--state-dir", state.toString(), "--http-port", "-1",
+          "--application-id", appId);
+      long stateHalf = -1;
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        Map<TopicPartition, Long> end = endOffsets(admin, topic);
+        long total = end.values().stream().mapToLong(Long::longValue).sum();
+        long done = 0;
+        long lastReport = System.nanoTime();
+        while (done < total) {
+          if (!analyzer.isAlive()) {
+            throw new IllegalStateException("the analyzer exited; see " + log + "\n" + Processes.tail(Files.readString(log)));
+          }
+          Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
+              .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+          done = end.keySet().stream().mapToLong(tp -> committed.get(tp) == null ? 0 : committed.get(tp).offset()).sum();
+          if (stateHalf < 0 && done >= total / 2) {
+            stateHalf = size(state);
+          }
+          if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
+            System.out.printf("  analyzer: %,d of %,d records%n", done, total);
+            lastReport = System.nanoTime();
+          }
+          if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(30)) {
+            throw new IllegalStateException("the analyzer did not finish in 30 minutes; see " + log);
+          }
+          Thread.sleep(250);
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long stateEnd = size(state);
+      double rss = Processes.peakRssMib(analyzer.pid());
+      analyzer.destroy();
+      analyzer.waitFor(60, TimeUnit.SECONDS);
+      Map<String, DependencyGraph> graphs = latestGraphs(bootstrap);
+      long edges = graphs.values().stream().mapToLong(g -> g.edges().size()).sum();
+
+      double rate = records / seconds;
+      StringBuilder report = new StringBuilder();
+      report.append(String.format("%nmeshscope analyzer benchmark, %s, %d cores%n", Instant.now(),
+          Runtime.getRuntime().availableProcessors()));
+      report.append(String.format("input: %,d access records of %.0f bytes, %,d workloads, %,d edges, 4 partitions, "
+          + "exactly_once_v2, one in-process broker%n", records, avgBytes, workloads, (long) workloads * fanOut));
+      report.append(String.format("%-48s %10.0f records/s%n", "plain consumer, deserialize only", baseline));
+      report.append(String.format("%-48s %10.0f records/s  (%.0f s from JVM start to the last record committed)%n",
+          "analyzer", rate, seconds));
+      report.append(String.format("%-48s %10.2f%n", "ratio analyzer / plain consumer", rate / baseline));
+      report.append(String.format("%-48s %,10d workloads, %,d edges%n", "graphs published (latest per workload)",
+          graphs.size(), edges));
+      report.append(String.format("%-48s %10.1f MiB at half the records, %.1f MiB at the end%n", "state on disk",
+          stateHalf / 1048576.0, stateEnd / 1048576.0));
+      report.append(String.format("%-48s %10.0f MiB%n", "analyzer peak RSS", rss));
+      System.out.print(report);
+      Files.writeString(out.resolve("analyzer-latest.txt"), report.toString(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Access records as the receiver writes them: each workload calls its callees in turn, over an hour. */
+  static double prefill(String bootstrap, String topic, long records, int workloads, int fanOut) throws Exception {
+    int namespaces = Math.max(1, workloads / 100);
+    StreamIdentity[] ids = new StreamIdentity[workloads];
+    for (int w = 0; w < workloads; w++) {
+      ids[w] = IdentityParser.parse(Entries.identity("sidecar", "ns-" + (w % namespaces), "svc-" + w, "v1",
+          "svc-" + w + "-pod", "10." + (w >> 16 & 255) + "." + (w >> 8 & 255) + "." + (w & 255)));
+    }
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
+    Random random = new Random(42);
+    long bytes = 0;
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+        new ByteArraySerializer())) {
+      for (long i = 0; i < records; i++) {
+        int w = random.nextInt(workloads);
+        int callee = (int) ((w + 1 + (long) random.nextInt(fanOut) * 7919) % workloads);
+        Instant at = t0.plusMillis(i * 3_600_000L / records);
+        EntryNormalizer.Normalized n = EntryNormalizer.http(Entries.outboundHttp(at, "svc-" + callee + ".ns-"
+            + (callee % namespaces) + ".svc.cluster.local", 8080, "/api", 200), ids[w], at);
+        byte[] value = TopicSerdes.accessRecord().serialize(topic, n.record());
+        bytes += value.length;
+        producer.send(new ProducerRecord<>(topic, n.key(), value));
+      }
+    }
+    return (double) bytes / records;
+  }
+
+  static double plainConsumer(String bootstrap, String topic, long records) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain-consumer");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    long start = System.nanoTime();
+    long n = 0;
+    try (KafkaConsumer<String, AccessRecord> c = new KafkaConsumer<>(p, new StringDeserializer(),
+        TopicSerdes.accessRecord().deserializer())) {
+      c.subscribe(List.of(topic));
+      while (n < records) {
+        n += c.poll(Duration.ofMillis(500)).count();
+      }
+    }
+    double rate = n / ((System.nanoTime() - start) / 1e9);
+    System.out.printf("plain consumer: %,d records at %.0f records/s%n", n, rate);
+    return rate;
+  }
+
+  static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+        .forEach(pi -> specs.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
+    Map<TopicPartition, Long> out = new HashMap<>();
+    for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
+        : admin.listOffsets(specs).all().get().entrySet()) {
+      out.put(e.getKey(), e.getValue().offset());
+    }
+    return out;
+  }
+
+  static Map<String, DependencyGraph> latestGraphs(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-graph-reader");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, DependencyGraph> latest = new HashMap<>();
+    try (KafkaConsumer<String, DependencyGraph> c = new KafkaConsumer<>(p, new StringDeserializer(),
+        TopicSerdes.dependencyGraph().deserializer())) {
+      c.subscribe(List.of("meshscope.dependency-graphs"));
+      int quiet = 0;
+      while (quiet < 6) {
+        var batch = c.poll(Duration.ofMillis(500));
+        batch.forEach(r -> latest.put(r.key(), r.value()));
+        quiet = batch.isEmpty() ? quiet + 1 : 0;
+      }
+    }
+    return latest;
+  }
+
+  static long size(Path dir) throws Exception {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+}
