@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -77,28 +76,29 @@ public final class Analyzer implements AutoCloseable {
     return analyzer;
   }
 
-  /** Creates the topics the analyzer writes, with their contract settings, where they are missing. */
+  /**
+   * Creates the topics the analyzer writes, with their contract settings, where they are missing,
+   * with as many partitions as the access-log topic (the directory must be readable as a table by
+   * every instance; the graph topic's partitions are where downstream consumers scale).
+   */
   static void ensureTopics(AnalyzerConfig config) {
     AnalyzerSettings s = config.settings();
-    List<Topics.Spec> specs = List.of(Topics.dependencyGraphs().named(s.graphTopic()),
-        Topics.deadLetters().named(s.deadLetterTopic()),
-        new Topics.Spec(s.directoryTopic(), Map.of("cleanup.policy", "compact")));
+    int partitions;
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-      var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      int partitions = admin.describeTopics(List.of(s.accessLogTopic())).allTopicNames().get(30, TimeUnit.SECONDS)
+      partitions = admin.describeTopics(List.of(s.accessLogTopic())).allTopicNames().get(30, TimeUnit.SECONDS)
           .get(s.accessLogTopic()).partitions().size();
-      List<NewTopic> missing = specs.stream().filter(t -> !existing.contains(t.name()))
-          .map(t -> new NewTopic(t.name(), partitions, (short) -1).configs(t.configs())).toList();
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking topics", e);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot check or create topics on " + config.bootstrapServers() + " (does "
-          + s.accessLogTopic() + " exist?): " + e.getMessage(), e);
+      throw new IllegalStateException("cannot read topic " + s.accessLogTopic() + " on " + config.bootstrapServers()
+          + " (does it exist?): " + e.getMessage(), e);
+    }
+    List<String> created = Topics.ensure(config.bootstrapServers(), List.of(
+        Topics.dependencyGraphs().named(s.graphTopic()), Topics.deadLetters().named(s.deadLetterTopic()),
+        new Topics.Spec(s.directoryTopic(), Map.of("cleanup.policy", "compact"))), partitions);
+    if (!created.isEmpty()) {
+      log.info("created topics {}", created);
     }
   }
 

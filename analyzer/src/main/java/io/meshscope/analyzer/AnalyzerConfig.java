@@ -1,10 +1,10 @@
 package io.meshscope.analyzer;
 
 import io.meshscope.analyzer.streams.AnalyzerSettings;
+import io.meshscope.schemas.Durations;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -72,27 +72,9 @@ public record AnalyzerConfig(
     return c;
   }
 
-  /** ISO-8601 ({@code P7D}, {@code PT1H}) or a number with a unit: {@code 7d}, {@code 12h}, {@code 30m}, {@code 10s}. */
+  /** A duration setting ({@link Durations}), or {@code fallback} when unset. */
   public static Duration duration(String v, Duration fallback, String name) {
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    String t = v.trim();
-    try {
-      if (t.startsWith("P") || t.startsWith("p")) {
-        return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      return switch (t.charAt(t.length() - 1)) {
-        case 'd' -> Duration.ofDays(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 's' -> Duration.ofSeconds(n);
-        default -> throw new NumberFormatException();
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(name + " must be a duration like 7d, 12h, 30m, 10s or P7D, was '" + v + "'");
-    }
+    return v == null || v.isBlank() ? fallback : Durations.require(v, name);
   }
 
   private static String or(String v, String fallback) {

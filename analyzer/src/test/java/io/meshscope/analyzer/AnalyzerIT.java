@@ -108,11 +108,7 @@ class AnalyzerIT {
         if (r.statusCode() == 200) {
           graphs = List.of(Json.mapper().readValue(r.body(), DependencyGraph[].class)).stream()
               .collect(Collectors.toMap(g -> g.workload().key(), g -> g));
-          DependencyGraph pp = graphs.get("bookinfo/productpage");
-          if (pp != null && pp.edges().stream().anyMatch(e -> e.host().startsWith("reviews") && e.count() == 2L * rounds)
-              && graphs.containsKey("bookinfo/ratings")
-              && edgeOrNull(graphs, "bookinfo/ratings", "mongodb") != null
-              && edgeOrNull(graphs, "bookinfo/ratings", "mongodb").count() == 2L * rounds) {
+          if (complete(graphs, rounds)) {
             return graphs;
           }
         }
@@ -120,6 +116,21 @@ class AnalyzerIT {
       Thread.sleep(250);
     }
     throw new AssertionError("graphs did not reach " + rounds + " rounds: " + graphs.values());
+  }
+
+  /** Every Bookinfo edge shows all of {@code rounds}: each call twice (both sides), the gateway's once. */
+  private static boolean complete(Map<String, DependencyGraph> graphs, int rounds) {
+    Map<String, Long> expected = Map.of(
+        "bookinfo/productpage details", 2L * rounds,
+        "bookinfo/productpage reviews", 2L * rounds,
+        "bookinfo/reviews ratings", 4L * rounds,
+        "bookinfo/ratings mongodb", 2L * rounds,
+        "istio-system/istio-ingressgateway productpage", (long) rounds);
+    return expected.entrySet().stream().allMatch(e -> {
+      String[] parts = e.getKey().split(" ");
+      Edge edge = edgeOrNull(graphs, parts[0], parts[1]);
+      return edge != null && edge.count() == e.getValue();
+    });
   }
 
   private static void produceBookinfo(KafkaCluster kafka, String topic, int fromRound, int rounds) throws Exception {

@@ -8,6 +8,7 @@ import io.meshscope.generator.domain.EmitDecision;
 import io.meshscope.generator.domain.RenderedSidecar;
 import io.meshscope.receiver.simulate.Simulation;
 import io.meshscope.receiver.simulate.Topology;
+import io.meshscope.schemas.Durations;
 import io.meshscope.schemas.SidecarRecommendation;
 import java.io.PrintStream;
 import java.net.URI;
@@ -63,8 +64,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Duration quiet = io.meshscope.analyzer.AnalyzerConfig.duration(quietPeriod, null, "--quiet-period");
-    Duration wait = io.meshscope.analyzer.AnalyzerConfig.duration(timeout, null, "--timeout");
+    Duration quiet = Durations.require(quietPeriod, "--quiet-period");
+    Duration wait = Durations.require(timeout, "--timeout");
     Topology bookinfo = Topology.bookinfo("bookinfo");
     List<String> expected = bookinfo.workloads().stream().filter(p -> p.role().equals("sidecar"))
         .map(p -> p.namespace() + "/" + p.app()).distinct().sorted().toList();
@@ -74,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
 
     long begin = System.nanoTime();
     GeneratorOptions generator = GeneratorOptions.defaults("unused", out).withTimings(quiet,
-        io.meshscope.analyzer.AnalyzerConfig.duration(debounce, null, "--debounce"));
+        Durations.require(debounce, "--debounce"));
     // Evidence is republished every 10 s of event time (production: every hour), so the summaries
     // printed below show the counts of the whole run.
     try (Pipeline pipeline = Pipeline.start(new Pipeline.Settings(bootstrapServers, dataDir, 0, -1, 0, generator,

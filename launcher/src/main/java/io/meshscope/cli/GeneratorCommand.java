@@ -2,6 +2,7 @@ package io.meshscope.cli;
 
 import io.meshscope.generator.GeneratorOptions;
 import io.meshscope.generator.SidecarGenerator;
+import io.meshscope.schemas.Durations;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -52,8 +53,8 @@ final class GeneratorCommand implements Callable<Integer> {
       if (quietPeriod != null || debounce != null) {
         var defaults = io.meshscope.generator.domain.EmitTimings.defaults();
         o = o.withTimings(
-            io.meshscope.analyzer.AnalyzerConfig.duration(quietPeriod, defaults.quietPeriod(), "--quiet-period"),
-            io.meshscope.analyzer.AnalyzerConfig.duration(debounce, defaults.debounce(), "--debounce"));
+            quietPeriod == null ? defaults.quietPeriod() : Durations.require(quietPeriod, "--quiet-period"),
+            debounce == null ? defaults.debounce() : Durations.require(debounce, "--debounce"));
       }
       return o;
     }

@@ -4,14 +4,8 @@ import io.meshscope.kafka.embedded.EmbeddedKafkaBroker;
 import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,12 +41,7 @@ final class KafkaCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void createTopics(String bootstrap, int partitions) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = Topics.all().stream().filter(s -> !existing.contains(s.name()))
-          .map(s -> new NewTopic(s.name(), partitions, (short) 1).configs(s.configs())).toList();
-      admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-    }
+  static void createTopics(String bootstrap, int partitions) {
+    Topics.ensure(bootstrap, Topics.all(), partitions);
   }
 }

@@ -3,6 +3,14 @@ package io.meshscope.schemas;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The topics between the stages, with the settings they must be created with. Names are defaults;
@@ -53,5 +61,31 @@ public final class Topics {
 
   public static List<Spec> all() {
     return List.of(accessLogs(), dependencyGraphs(), sidecars(), deadLetters());
+  }
+
+  /**
+   * Creates the topics of {@code specs} that do not exist yet, with their settings; existing ones
+   * are left as they are. Returns the names created.
+   *
+   * @param partitions partitions of a created topic; 0 for the broker's default
+   */
+  public static List<String> ensure(String bootstrapServers, List<Spec> specs, int partitions) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = specs.stream().filter(t -> !existing.contains(t.name()))
+          .map(t -> new NewTopic(t.name(), partitions > 0 ? Optional.of(partitions) : Optional.empty(),
+              Optional.empty()).configs(t.configs()))
+          .toList();
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      }
+      return missing.stream().map(NewTopic::name).toList();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot check or create topics " + specs.stream().map(Spec::name).toList()
+          + " on " + bootstrapServers + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -26,9 +26,6 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -254,23 +251,8 @@ public final class SidecarGenerator implements AutoCloseable {
   }
 
   static void ensureTopics(GeneratorOptions o) {
-    List<Topics.Spec> specs = List.of(Topics.dependencyGraphs().named(o.graphTopic()),
-        Topics.sidecars().named(o.sidecarTopic()), Topics.deadLetters().named(o.deadLetterTopic()));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers()))) {
-      var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = specs.stream().filter(s -> !existing.contains(s.name()))
-          .map(s -> new NewTopic(s.name(), java.util.Optional.empty(), java.util.Optional.empty()).configs(s.configs()))
-          .toList();
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while checking topics", e);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot check or create topics on " + o.bootstrapServers() + ": "
-          + e.getMessage(), e);
-    }
+    Topics.ensure(o.bootstrapServers(), List.of(Topics.dependencyGraphs().named(o.graphTopic()),
+        Topics.sidecars().named(o.sidecarTopic()), Topics.deadLetters().named(o.deadLetterTopic())), 0);
   }
 
   /** The latest recommendation per workload, restored from the topic or published by this run. */

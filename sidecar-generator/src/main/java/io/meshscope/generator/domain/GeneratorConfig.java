@@ -7,16 +7,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.Reader;
+import io.meshscope.schemas.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The sidecar-generator's settings: how Sidecars are rendered and when they are published. Read from
@@ -56,8 +54,6 @@ public record GeneratorConfig(SidecarRenderer renderer, EmitTimings timings) {
   private static final Set<String> PROXY_KEYS = Set.of("host", "port");
   private static final Set<String> ADAPTIVE_KEYS = Set.of("namespaces", "workloads");
   private static final Set<String> WORKLOAD_KEYS = Set.of("pinnedHosts", "excludedHosts");
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(s|m|h|d)");
-  private static final Pattern ISO_DURATION = Pattern.compile("[-+]?[Pp].*");
 
   private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -213,31 +209,12 @@ public record GeneratorConfig(SidecarRenderer renderer, EmitTimings timings) {
 
   static Duration duration(String path, Object value) {
     String text = value instanceof String s ? s.trim() : null;
-    if (text != null) {
-      Matcher short_ = SHORT_DURATION.matcher(text);
-      if (short_.matches()) {
-        long n = Long.parseLong(short_.group(1));
-        return switch (short_.group(2)) {
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-      }
-      if (ISO_DURATION.matcher(text).matches()) {
-        try {
-          Duration d = Duration.parse(text);
-          if (d.isNegative()) {
-            throw new InvalidConfigException(path, "must not be negative, was " + SafeText.quoted(text));
-          }
-          return d;
-        } catch (DateTimeParseException e) {
-          // falls through to the message below
-        }
-      }
+    if (text != null && text.startsWith("-") && Durations.parse(text.substring(1)).isPresent()) {
+      throw new InvalidConfigException(path, "must not be negative, was " + SafeText.quoted(text));
     }
-    throw new InvalidConfigException(path, "must be a duration such as 90s, 10m, 2h, 1d or PT10M, was "
-        + (text != null ? SafeText.quoted(text) : describe(value)));
+    return Durations.parse(text).orElseThrow(() -> new InvalidConfigException(path,
+        "must be a duration such as 90s, 10m, 2h, 1d or PT10M, was "
+            + (text != null ? SafeText.quoted(text) : describe(value))));
   }
 
   private static String describe(Object value) {
