@@ -56,6 +56,8 @@ public final class SidecarGenerator implements AutoCloseable {
   }
 
   private static final Logger log = LoggerFactory.getLogger(SidecarGenerator.class);
+  /** The analyzer's role for a workload known only from its peers' logs. */
+  static final String UNKNOWN_ROLE = "unknown";
 
   private final GeneratorOptions options;
   private final EmitPolicy policy;
@@ -184,6 +186,12 @@ public final class SidecarGenerator implements AutoCloseable {
       return;
     }
     graphsRead.incrementAndGet();
+    if (UNKNOWN_ROLE.equals(graph.role())) {
+      // Only other proxies' logs named this workload so far; its own proxy has not reported, so
+      // neither its role nor its selector label is known. Neither a Sidecar nor a skip yet.
+      log.debug("waiting for {} to report itself before deciding on a Sidecar", graph.workload().key());
+      return;
+    }
     var decision = policy.onGraph(graph, clock.instant());
     if (decision.isPresent()) {
       publish(decision.get());
