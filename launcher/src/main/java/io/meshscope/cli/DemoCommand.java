@@ -61,6 +61,7 @@ final class DemoCommand implements Callable<Integer> {
   String bootstrapServers;
 
   PrintStream console = System.out;
+  private int shown;
 
   @Override
   public Integer call() throws Exception {
@@ -111,6 +112,10 @@ final class DemoCommand implements Callable<Integer> {
             emitted(pipeline, expected), expected.size());
         return 1;
       }
+      if (shown == 0) {
+        console.printf("%nNo Sidecar changed since the last run in %s, so none was emitted again; the files from that "
+            + "run are current (delete %s to start over).%n", dataDir, dataDir);
+      }
       writePictures(pipeline);
       console.printf("%nDone in %.0f s: %d Sidecars under %s (and on topic meshscope.sidecars); %d workload(s) got "
           + "none, with the reason beside them.%n", (System.nanoTime() - begin) / 1e9, expected.size(),
@@ -138,6 +143,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private synchronized void show(EmitDecision d, Path file) {
+    shown++;
     if (d.result() instanceof RenderedSidecar s) {
       console.printf("%n--- %s (%s) ---%n%s%s%n", file, d.trigger().name().toLowerCase(java.util.Locale.ROOT),
           s.yaml(), d.summaryText());
