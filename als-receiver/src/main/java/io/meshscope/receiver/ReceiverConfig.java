@@ -1,5 +1,6 @@
 package io.meshscope.receiver;
 
+import io.meshscope.schemas.SettingsReader;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,47 +80,23 @@ public record ReceiverConfig(
 
   /** Reads settings by name; unknown names are an error, so a typo does not go unnoticed. */
   public static ReceiverConfig fromMap(Map<String, String> settings) {
-    Map<String, String> s = new TreeMap<>(settings);
-    Map<String, String> producer = new TreeMap<>();
-    s.entrySet().removeIf(e -> {
-      if (e.getKey().startsWith("producer.")) {
-        producer.put(e.getKey().substring("producer.".length()), e.getValue());
-        return true;
-      }
-      return false;
-    });
+    SettingsReader s = new SettingsReader(settings);
+    Map<String, String> producer = s.prefixed("producer.");
     ReceiverConfig c = new ReceiverConfig(
-        s.remove("bootstrap.servers"),
-        orElse(s.remove("topic"), Topics.ACCESS_LOGS),
-        integer(s.remove("grpc.port"), DEFAULT_GRPC_PORT, "grpc.port"),
-        integer(s.remove("metrics.port"), DEFAULT_METRICS_PORT, "metrics.port"),
-        integer(s.remove("max.message.bytes"), 4 * 1024 * 1024, "max.message.bytes"),
-        integer(s.remove("max.inflight.records"), 20_000, "max.inflight.records"),
-        integer(s.remove("flow.control.window.bytes"), 256 * 1024, "flow.control.window.bytes"),
-        integer(s.remove("drain.seconds"), 10, "drain.seconds"),
-        Optional.ofNullable(s.remove("tls.cert")).map(Path::of),
-        Optional.ofNullable(s.remove("tls.key")).map(Path::of),
-        Optional.ofNullable(s.remove("tls.client.ca")).map(Path::of),
+        s.text("bootstrap.servers"),
+        s.text("topic", Topics.ACCESS_LOGS),
+        s.integer("grpc.port", DEFAULT_GRPC_PORT),
+        s.integer("metrics.port", DEFAULT_METRICS_PORT),
+        s.integer("max.message.bytes", 4 * 1024 * 1024),
+        s.integer("max.inflight.records", 20_000),
+        s.integer("flow.control.window.bytes", 256 * 1024),
+        s.integer("drain.seconds", 10),
+        Optional.ofNullable(s.text("tls.cert")).map(Path::of),
+        Optional.ofNullable(s.text("tls.key")).map(Path::of),
+        Optional.ofNullable(s.text("tls.client.ca")).map(Path::of),
         producer);
-    if (!s.isEmpty()) {
-      throw new IllegalArgumentException("unknown receiver settings: " + s.keySet());
-    }
+    s.requireAllRead("receiver");
     return c;
-  }
-
-  private static String orElse(String v, String fallback) {
-    return v == null || v.isBlank() ? fallback : v;
-  }
-
-  private static int integer(String v, int fallback, String name) {
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
-    }
   }
 
   /** One line for the start-up log. */

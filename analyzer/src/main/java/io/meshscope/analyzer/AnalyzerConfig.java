@@ -1,7 +1,7 @@
 package io.meshscope.analyzer;
 
 import io.meshscope.analyzer.streams.AnalyzerSettings;
-import io.meshscope.schemas.Durations;
+import io.meshscope.schemas.SettingsReader;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,48 +37,33 @@ public record AnalyzerConfig(
   }
 
   public static AnalyzerConfig fromMap(Map<String, String> settings) {
-    Map<String, String> s = new TreeMap<>(settings);
-    Map<String, String> streams = new TreeMap<>();
-    s.entrySet().removeIf(e -> {
-      if (e.getKey().startsWith("streams.")) {
-        streams.put(e.getKey().substring("streams.".length()), e.getValue());
-        return true;
-      }
-      return false;
-    });
+    SettingsReader s = new SettingsReader(settings);
+    Map<String, String> streams = s.prefixed("streams.");
     AnalyzerSettings d = AnalyzerSettings.defaults();
-    Duration ttl = duration(s.remove("edge.ttl"), d.edgeTtl(), "edge.ttl");
+    Duration ttl = s.duration("edge.ttl", d.edgeTtl());
+    // Aging looks at every graph once per interval of event time: about 168 times per TTL (hourly
+    // for 7 days), never more than once a second.
+    Duration interval = ttl.dividedBy(168).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+        : ttl.dividedBy(168);
     AnalyzerSettings topology = new AnalyzerSettings(
-        or(s.remove("access.log.topic"), Topics.ACCESS_LOGS),
-        or(s.remove("graph.topic"), Topics.DEPENDENCY_GRAPHS),
-        or(s.remove("directory.topic"), AnalyzerSettings.DIRECTORY_TOPIC),
-        or(s.remove("dead.letter.topic"), Topics.DEAD_LETTERS),
-        or(s.remove("mesh.domain"), d.meshDomain()),
-        list(s.remove("egress.proxies"), d.egressProxies()),
+        s.text("access.log.topic", Topics.ACCESS_LOGS),
+        s.text("graph.topic", Topics.DEPENDENCY_GRAPHS),
+        s.text("directory.topic", AnalyzerSettings.DIRECTORY_TOPIC),
+        s.text("dead.letter.topic", Topics.DEAD_LETTERS),
+        s.text("mesh.domain", d.meshDomain()),
+        list(s.text("egress.proxies"), d.egressProxies()),
         ttl,
-        duration(s.remove("aging.interval"), ttl.dividedBy(168).compareTo(Duration.ofSeconds(1)) < 0
-            ? Duration.ofSeconds(1) : ttl.dividedBy(168), "aging.interval"),
+        s.duration("aging.interval", interval),
         d.limits());
     AnalyzerConfig c = new AnalyzerConfig(
-        s.remove("bootstrap.servers"),
-        Path.of(or(s.remove("state.dir"), ".meshscope/analyzer-state")),
-        integer(s.remove("http.port"), 8080, "http.port"),
-        or(s.remove("advertised.host"), "127.0.0.1"),
+        s.text("bootstrap.servers"),
+        Path.of(s.text("state.dir", ".meshscope/analyzer-state")),
+        s.integer("http.port", 8080),
+        s.text("advertised.host", "127.0.0.1"),
         topology,
         streams);
-    if (!s.isEmpty()) {
-      throw new IllegalArgumentException("unknown analyzer settings: " + s.keySet());
-    }
+    s.requireAllRead("analyzer");
     return c;
-  }
-
-  /** A duration setting ({@link Durations}), or {@code fallback} when unset. */
-  public static Duration duration(String v, Duration fallback, String name) {
-    return v == null || v.isBlank() ? fallback : Durations.require(v, name);
-  }
-
-  private static String or(String v, String fallback) {
-    return v == null || v.isBlank() ? fallback : v.trim();
   }
 
   private static Set<String> list(String v, Set<String> fallback) {
@@ -86,17 +71,6 @@ public record AnalyzerConfig(
       return fallback;
     }
     return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toSet());
-  }
-
-  private static int integer(String v, int fallback, String name) {
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
-    }
   }
 
   public String describe() {
