@@ -51,6 +51,7 @@ public final class AnalyzerBenchmark {
     long records = 2_000_000;
     int workloads = 5_000;
     int fanOut = 10;
+    boolean profile = false;
     Path out = Path.of("bench", "results");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -58,8 +59,9 @@ public final class AnalyzerBenchmark {
         case "--workloads" -> workloads = Integer.parseInt(args[++i]);
         case "--fan-out" -> fanOut = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--profile" -> profile = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; use --records N --workloads N --fan-out N --out DIR");
+            + "; use --records N --workloads N --fan-out N --profile --out DIR");
       }
     }
     Files.createDirectories(out);
@@ -84,7 +86,10 @@ public final class AnalyzerBenchmark {
       Path log = work.resolve("analyzer.log");
       String appId = "bench-analyzer";
       long start = System.nanoTime();
-      Process analyzer = Processes.java(log, List.of("-Xmx1g"), "io.meshscope.cli.Meshscope", "analyzer",
+      Path jfr = out.resolve("analyzer.jfr");
+      List<String> jvm = profile ? List.of("-Xmx1g", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile")
+          : List.of("-Xmx1g");
+      Process analyzer = Processes.java(log, jvm, "io.meshscope.cli.Meshscope", "analyzer",
           "--bootstrap-servers", bootstrap, "--state-dir", state.toString(), "--http-port", "-1",
           "--application-id", appId);
       long stateHalf = -1;
@@ -116,6 +121,10 @@ public final class AnalyzerBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       long stateEnd = size(state);
       double rss = Processes.peakRssMib(analyzer.pid());
+      if (profile) {
+        new ProcessBuilder("jcmd", String.valueOf(analyzer.pid()), "JFR.dump", "filename=" + jfr)
+            .redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+      }
       analyzer.destroy();
       analyzer.waitFor(60, TimeUnit.SECONDS);
       Map<String, DependencyGraph> graphs = latestGraphs(bootstrap);
@@ -138,6 +147,9 @@ public final class AnalyzerBenchmark {
       report.append(String.format("%-48s %10.0f MiB%n", "analyzer peak RSS", rss));
       System.out.print(report);
       Files.writeString(out.resolve("analyzer-latest.txt"), report.toString(), StandardCharsets.UTF_8);
+      if (profile) {
+        System.out.print(Profiles.hotMethods(jfr, 30));
+      }
     }
   }
 

@@ -45,7 +45,10 @@ final class Profiles {
         .filter(x -> x.getKey().startsWith("io.meshscope") || x.getKey().startsWith("com.fasterxml.jackson.databind.ObjectWriter")
             || x.getKey().startsWith("org.apache.kafka.clients.producer.KafkaProducer.doSend")
             || x.getKey().startsWith("com.google.protobuf.CodedInputStream")
-            || x.getKey().startsWith("io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoop.run"))
+            || x.getKey().startsWith("io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoop.run")
+            || x.getKey().startsWith("org.apache.kafka.streams.state.internals")
+            || x.getKey().startsWith("org.apache.kafka.streams.processor.internals.StreamTask")
+            || x.getKey().startsWith("org.rocksdb"))
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
         .forEach(x -> out.append(String.format("  %5.1f%%  %s%n", x.getValue() * 100.0 / n, x.getKey())));
     return out.toString();

@@ -19,12 +19,13 @@ final class AddressAnnouncer implements Processor<String, AccessRecord, String, 
   private static final Duration REFRESH = Duration.ofDays(1);
 
   private ProcessorContext<String, WorkloadAddress> context;
-  private KeyValueStore<String, WorkloadAddress> announced;
+  private StateCache<WorkloadAddress> announced;
 
   @Override
   public void init(ProcessorContext<String, WorkloadAddress> context) {
     this.context = context;
-    this.announced = context.getStateStore(AnalyzerSettings.ANNOUNCED_STORE);
+    KeyValueStore<String, WorkloadAddress> store = context.getStateStore(AnalyzerSettings.ANNOUNCED_STORE);
+    this.announced = new StateCache<>(store, 50_000);
   }
 
   @Override

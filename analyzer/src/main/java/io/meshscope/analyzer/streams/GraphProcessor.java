@@ -30,6 +30,7 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
   private final Duration agingInterval;
   private ProcessorContext<String, DependencyGraph> context;
   private KeyValueStore<String, GraphState> store;
+  private StateCache<GraphState> states;
 
   GraphProcessor(GraphMerge merge, Duration ttl, Duration agingInterval) {
     this.merge = merge;
@@ -41,12 +42,13 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
   public void init(ProcessorContext<String, DependencyGraph> context) {
     this.context = context;
     this.store = context.getStateStore(AnalyzerSettings.GRAPH_STORE);
+    this.states = new StateCache<>(store, 20_000);
     context.schedule(agingInterval, PunctuationType.STREAM_TIME, this::ageAll);
   }
 
   @Override
   public void process(Record<String, Observation> record) {
-    GraphState before = store.get(record.key());
+    GraphState before = states.get(record.key());
     GraphMerge.Step merged = merge.apply(before, record.value());
     GraphState after = merge.expire(merged.state(), streamTime(), ttl).state();
     save(record.key(), before, after);
@@ -66,7 +68,7 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
       }
     }
     for (KeyValue<String, GraphState> kv : changed) {
-      save(kv.key, store.get(kv.key), kv.value, GraphMerge.refreshDue(kv.value, now, agingInterval));
+      save(kv.key, states.get(kv.key), kv.value, GraphMerge.refreshDue(kv.value, now, agingInterval));
     }
   }
 
@@ -80,7 +82,7 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
       after = GraphMerge.nextRevision(after, now);
       context.forward(new Record<>(key, GraphMerge.toGraph(after, now), now.toEpochMilli()));
     }
-    store.put(key, after);
+    states.put(key, after);
   }
 
   private Instant streamTime() {
