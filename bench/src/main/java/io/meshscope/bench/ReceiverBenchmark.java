@@ -52,8 +52,9 @@ public final class ReceiverBenchmark {
     }
     Files.createDirectories(out);
     Path work = Files.createTempDirectory("meshscope-bench-");
-    System.out.printf("receiver benchmark: %,d records (after %,d warm-up), %d cores, work in %s%n", records, warmup,
-        Runtime.getRuntime().availableProcessors(), work);
+    System.out.printf("receiver benchmark: %,d records (after %,d warm-up), %d cores, work in %s%s%n", records, warmup,
+        Runtime.getRuntime().availableProcessors(), work, System.getenv("BENCH_RECEIVER_JVM_OPTS") == null ? ""
+            : ", receiver JVM options " + System.getenv("BENCH_RECEIVER_JVM_OPTS"));
 
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral()
         .withOverrides(Map.of("log.retention.bytes", String.valueOf(2L << 30))))) {
@@ -79,6 +80,11 @@ public final class ReceiverBenchmark {
       int grpc = freePort();
       int metricsPort = freePort();
       List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseG1GC"));
+      // Extra receiver JVM flags for experiments, e.g. BENCH_RECEIVER_JVM_OPTS="-XX:-UseCodeCacheFlushing".
+      String extra = System.getenv("BENCH_RECEIVER_JVM_OPTS");
+      if (extra != null && !extra.isBlank()) {
+        jvm.addAll(List.of(extra.trim().split("\\s+")));
+      }
       Path jfr = out.resolve("receiver.jfr");
       if (profile) {
         jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
