@@ -84,7 +84,10 @@ public final class Analyzer implements AutoCloseable {
   static void ensureTopics(AnalyzerConfig config) {
     AnalyzerSettings s = config.settings();
     int partitions;
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+    // The Streams overrides carry the cluster's client settings (TLS, SASL): the Admin client needs them too.
+    Map<String, Object> adminConfig = new java.util.HashMap<>(config.streams());
+    adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    try (Admin admin = Admin.create(adminConfig)) {
       partitions = admin.describeTopics(List.of(s.accessLogTopic())).allTopicNames().get(30, TimeUnit.SECONDS)
           .get(s.accessLogTopic()).partitions().size();
     } catch (InterruptedException e) {
@@ -94,7 +97,7 @@ public final class Analyzer implements AutoCloseable {
       throw new IllegalStateException("cannot read topic " + s.accessLogTopic() + " on " + config.bootstrapServers()
           + " (does it exist?): " + e.getMessage(), e);
     }
-    List<String> created = Topics.ensure(config.bootstrapServers(), List.of(
+    List<String> created = Topics.ensure(config.bootstrapServers(), config.streams(), List.of(
         Topics.dependencyGraphs().named(s.graphTopic()), Topics.deadLetters().named(s.deadLetterTopic()),
         new Topics.Spec(s.directoryTopic(), Map.of("cleanup.policy", "compact"))), partitions);
     if (!created.isEmpty()) {

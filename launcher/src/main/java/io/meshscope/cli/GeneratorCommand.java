@@ -48,8 +48,13 @@ final class GeneratorCommand implements Callable<Integer> {
     @Option(names = "--debounce", description = "Overrides the config: wait this long after a change (e.g. 1m, 5s).")
     String debounce;
 
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+        description = "Extra Kafka client setting for the generator's consumer and producer, repeatable "
+            + "(e.g. security.protocol=SSL).")
+    java.util.Map<String, String> kafka = new java.util.HashMap<>();
+
     GeneratorOptions options(String bootstrap) {
-      GeneratorOptions o = GeneratorOptions.defaults(bootstrap, out).withConfigFile(config);
+      GeneratorOptions o = GeneratorOptions.defaults(bootstrap, out).withConfigFile(config).withKafkaProperties(kafka);
       if (quietPeriod != null || debounce != null) {
         var defaults = io.meshscope.generator.domain.EmitTimings.defaults();
         o = o.withTimings(

@@ -62,9 +62,8 @@ final class Pipeline implements AutoCloseable {
       Analyzer analyzer = Analyzer.start(AnalyzerConfig.fromMap(analyzerSettings));
       started.push(analyzer);
       GeneratorOptions g = s.generator();
-      SidecarGenerator generator = SidecarGenerator.start(new GeneratorOptions(bootstrap, g.graphTopic(),
-          g.sidecarTopic(), g.deadLetterTopic(), g.outDir(), g.configFile(), g.quietPeriod(), g.debounce()),
-          Clock.systemUTC(), s.listener());
+      SidecarGenerator generator = SidecarGenerator.start(g.withBootstrapServers(bootstrap), Clock.systemUTC(),
+          s.listener());
       started.push(generator);
       return new Pipeline(broker, bootstrap, receiver, analyzer, generator, started);
     } catch (Exception | Error e) {

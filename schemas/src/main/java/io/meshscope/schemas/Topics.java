@@ -70,7 +70,15 @@ public final class Topics {
    * @param partitions partitions of a created topic; 0 for the broker's default
    */
   public static List<String> ensure(String bootstrapServers, List<Spec> specs, int partitions) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    return ensure(bootstrapServers, Map.of(), specs, partitions);
+  }
+
+  /** As above, with extra client settings for the Admin client (TLS, SASL). */
+  public static List<String> ensure(String bootstrapServers, Map<String, String> clientSettings, List<Spec> specs,
+      int partitions) {
+    Map<String, Object> config = new java.util.HashMap<>(clientSettings);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(config)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = specs.stream().filter(t -> !existing.contains(t.name()))
           .map(t -> new NewTopic(t.name(), partitions > 0 ? Optional.of(partitions) : Optional.empty(),

@@ -13,6 +13,7 @@ import java.util.Optional;
  *     empty for the defaults
  * @param quietPeriod overrides the config file's quiet period when present (the demo shortens it)
  * @param debounce overrides the config file's debounce when present
+ * @param kafka extra Kafka client settings for the generator's consumer and producer (TLS, SASL)
  */
 public record GeneratorOptions(
     String bootstrapServers,
@@ -22,31 +23,43 @@ public record GeneratorOptions(
     Path outDir,
     Optional<Path> configFile,
     Optional<Duration> quietPeriod,
-    Optional<Duration> debounce) {
+    Optional<Duration> debounce,
+    java.util.Map<String, String> kafka) {
 
   public GeneratorOptions {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("bootstrap servers are required");
     }
+    kafka = java.util.Map.copyOf(kafka);
   }
 
   public static GeneratorOptions defaults(String bootstrapServers, Path outDir) {
     return new GeneratorOptions(bootstrapServers, Topics.DEPENDENCY_GRAPHS, Topics.SIDECARS, Topics.DEAD_LETTERS,
-        outDir, Optional.empty(), Optional.empty(), Optional.empty());
+        outDir, Optional.empty(), Optional.empty(), Optional.empty(), java.util.Map.of());
   }
 
   public GeneratorOptions withTimings(Duration quiet, Duration debounce) {
     return new GeneratorOptions(bootstrapServers, graphTopic, sidecarTopic, deadLetterTopic, outDir, configFile,
-        Optional.of(quiet), Optional.of(debounce));
+        Optional.of(quiet), Optional.of(debounce), kafka);
   }
 
   public GeneratorOptions withTopics(String graphs, String sidecars, String deadLetters) {
     return new GeneratorOptions(bootstrapServers, graphs, sidecars, deadLetters, outDir, configFile, quietPeriod,
-        debounce);
+        debounce, kafka);
   }
 
   public GeneratorOptions withConfigFile(Path file) {
     return new GeneratorOptions(bootstrapServers, graphTopic, sidecarTopic, deadLetterTopic, outDir,
-        Optional.ofNullable(file), quietPeriod, debounce);
+        Optional.ofNullable(file), quietPeriod, debounce, kafka);
+  }
+
+  public GeneratorOptions withBootstrapServers(String servers) {
+    return new GeneratorOptions(servers, graphTopic, sidecarTopic, deadLetterTopic, outDir, configFile, quietPeriod,
+        debounce, kafka);
+  }
+
+  public GeneratorOptions withKafkaProperties(java.util.Map<String, String> properties) {
+    return new GeneratorOptions(bootstrapServers, graphTopic, sidecarTopic, deadLetterTopic, outDir, configFile,
+        quietPeriod, debounce, properties);
   }
 }

@@ -93,12 +93,14 @@ public final class SidecarGenerator implements AutoCloseable {
     // Partitions are assigned, not subscribed; the group only remembers how far graphs were read,
     // so that a restart, which reads all graphs again, does not dead-letter the same record twice.
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "meshscope-sidecar-generator");
+    c.putAll(options.kafka());
     this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "meshscope-sidecar-generator");
+    p.putAll(options.kafka());
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.thread = new Thread(this::loop, "meshscope-sidecar-generator");
   }
@@ -259,7 +261,7 @@ public final class SidecarGenerator implements AutoCloseable {
   }
 
   static void ensureTopics(GeneratorOptions o) {
-    Topics.ensure(o.bootstrapServers(), List.of(Topics.dependencyGraphs().named(o.graphTopic()),
+    Topics.ensure(o.bootstrapServers(), o.kafka(), List.of(Topics.dependencyGraphs().named(o.graphTopic()),
         Topics.sidecars().named(o.sidecarTopic()), Topics.deadLetters().named(o.deadLetterTopic())), 0);
   }
 
