@@ -71,6 +71,7 @@ class AnalyzerIT {
     settings.put("state.dir", dir.resolve("first").toString());
     try (Analyzer analyzer = Analyzer.start(AnalyzerConfig.fromMap(settings))) {
       before = awaitCounts(analyzer, 100);
+      queryEndpointServesOneGraphAndRefusesBadPaths(analyzer, before.get("bookinfo/productpage"));
     }
     assertEquals(Set.of("details" + SVC, "reviews" + SVC), hosts(before.get("bookinfo/productpage")));
     assertEquals(Set.of("ratings" + SVC), hosts(before.get("bookinfo/reviews")));
@@ -95,7 +96,26 @@ class AnalyzerIT {
     }
   }
 
-  /** Waits until productpage's edge to reviews shows {@code rounds} rounds of traffic, then returns all graphs. */
+  private static void queryEndpointServesOneGraphAndRefusesBadPaths(Analyzer analyzer, DependencyGraph productpage)
+      throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + analyzer.httpPort();
+    HttpResponse<byte[]> one = client.send(HttpRequest.newBuilder(URI.create(base + "/graphs/bookinfo/productpage"))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, one.statusCode());
+    assertEquals(productpage.edges(), Json.mapper().readValue(one.body(), DependencyGraph.class).edges());
+    assertEquals(404, client.send(HttpRequest.newBuilder(URI.create(base + "/graphs/bookinfo/nobody")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode());
+    assertEquals(400, client.send(HttpRequest.newBuilder(URI.create(base + "/graphs/too/many/parts")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode());
+    String dot = client.send(HttpRequest.newBuilder(URI.create(base + "/graph.dot")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(dot.contains("\"bookinfo/ratings\" -> \"mongodb.bookinfo.svc.cluster.local\""), dot);
+    assertEquals("RUNNING\n", client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  /** Waits until every Bookinfo edge shows {@code rounds} rounds of traffic, then returns all graphs. */
   private static Map<String, DependencyGraph> awaitCounts(Analyzer analyzer, int rounds) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
