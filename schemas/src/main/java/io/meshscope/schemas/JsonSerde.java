@@ -89,12 +89,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     StringBuilder out = new StringBuilder("; payload of ").append(data.length).append(" bytes begins '");
     int shown = 0;
     for (int i = 0; i < text.length() && shown < PREVIEW_CHARS; i++, shown++) {
-      char c = text.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && Character.isISOControl(c))) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
+      SafeText.appendEscaped(out, text.charAt(i));
     }
     return out.append(data.length > shown ? "...'" : "'").toString();
   }

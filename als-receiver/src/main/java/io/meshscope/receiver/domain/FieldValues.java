@@ -1,5 +1,6 @@
 package io.meshscope.receiver.domain;
 
+import io.meshscope.schemas.SafeText;
 import java.util.List;
 
 /**
@@ -37,34 +38,13 @@ public final class FieldValues {
     return checked(value, MAX_FIELD, Rejection.FIELD_TOO_LONG, rejections);
   }
 
-  /** C0 and C1 controls and DEL: they would let a value forge log lines or terminal output. */
+  /** Control characters would let a value forge log lines or terminal output. */
   public static boolean hasControlCharacters(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-        return true;
-      }
-    }
-    return false;
+    return SafeText.hasControl(value);
   }
 
   /** For log lines: the value escaped and cut, so it cannot forge lines or flood the log. */
   public static String forLog(String value) {
-    if (value == null) {
-      return "null";
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < value.length() && out.length() < 120; i++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    if (value.length() > out.length()) {
-      out.append("...(").append(value.length()).append(" chars)");
-    }
-    return out.toString();
+    return SafeText.escaped(value, 120);
   }
 }

@@ -1,6 +1,7 @@
 package io.meshscope.analyzer.domain;
 
 import io.meshscope.schemas.Hosts;
+import io.meshscope.schemas.SafeText;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -94,18 +95,7 @@ public final class HostNormalizer {
 
   /** Escaped and capped: rejected values are shown in graphs and logs, never trusted. */
   static Result refuse(String value, String reason) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < value.length() && out.length() < SHOWN_CHARS; i++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    if (value.length() > SHOWN_CHARS) {
-      out.append("...(").append(value.length()).append(" chars)");
-    }
-    return new Result(null, out.toString(), reason);
+    return new Result(null, SafeText.escaped(value, SHOWN_CHARS), reason);
   }
+
 }

@@ -1,5 +1,6 @@
 package io.meshscope.generator.domain;
 
+import io.meshscope.schemas.SafeText;
 import io.meshscope.schemas.Hosts;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package io.meshscope.generator.domain;
 
+import io.meshscope.schemas.SafeText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;

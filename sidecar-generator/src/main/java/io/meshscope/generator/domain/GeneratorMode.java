@@ -1,5 +1,7 @@
 package io.meshscope.generator.domain;
 
+import io.meshscope.schemas.SafeText;
+
 /** What a rendered Sidecar does with calls it does not list. */
 public enum GeneratorMode {
   /** Only the learned hosts: calls to anything else fail once the Sidecar is applied. */

@@ -1,5 +1,6 @@
 package io.meshscope.generator.domain;
 
+import io.meshscope.schemas.SafeText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meshscope.schemas.DependencyGraph;
