@@ -131,21 +131,11 @@ public final class Simulation {
     long begin = System.nanoTime();
     for (long i = 0; i < entries; i++) {
       LogItem item = log.get((int) (i % log.size()));
-      Topology.Call call = item.call();
-      long n = sent.getAndIncrement();
-      Instant at = settings.start().plus(settings.step().multipliedBy(n));
-      if (item.caller() != null) {
-        Topology.Proxy c = item.caller();
-        if (call.tcp()) {
-          client.log(Entries.inboundTcp(at, call.port(), c.namespace(), c.app(), c.version(), c.pod(), c.ip()));
-        } else {
-          client.log(Entries.inboundHttp(at, call.port(), call.path(), c.namespace(), c.app(), c.version(), c.pod(),
-              c.ip()));
-        }
-      } else if (call.tcp()) {
-        client.log(Entries.outboundTcp(at, call.host(), call.port(), 512, 4096));
+      Instant at = settings.start().plus(settings.step().multipliedBy(sent.getAndIncrement()));
+      if (item.call().tcp()) {
+        client.log(tcpEntry(item, at));
       } else {
-        client.log(Entries.outboundHttp(at, call.host(), call.port(), call.path(), 200));
+        client.log(httpEntry(item, at));
       }
       if (perStreamRate > 0) {
         long due = begin + (long) ((i + 1) * 1e9 / perStreamRate);
@@ -170,15 +160,7 @@ public final class Simulation {
       var m = io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage.newBuilder();
       for (int i = 0; i < settings.batchSize(); i++) {
         LogItem item = log.get((b * settings.batchSize() + i) % log.size());
-        Instant at = settings.start().plusMillis(b * settings.batchSize() + i);
-        Topology.Call call = item.call();
-        if (item.caller() != null) {
-          Topology.Proxy c = item.caller();
-          m.getHttpLogsBuilder().addLogEntry(Entries.inboundHttp(at, call.port(), String.valueOf(call.path()),
-              c.namespace(), c.app(), c.version(), c.pod(), c.ip()));
-        } else {
-          m.getHttpLogsBuilder().addLogEntry(Entries.outboundHttp(at, call.host(), call.port(), call.path(), 200));
-        }
+        m.getHttpLogsBuilder().addLogEntry(httpEntry(item, settings.start().plusMillis(b * settings.batchSize() + i)));
       }
       batches.add(m.build());
     }
@@ -196,6 +178,22 @@ public final class Simulation {
       sent.addAndGet(n);
     }
     client.close();
+  }
+
+  /** The caller's outbound entry, or the callee's inbound one when the item names a caller. */
+  private static io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry httpEntry(LogItem item, Instant at) {
+    Topology.Call call = item.call();
+    Topology.Proxy c = item.caller();
+    return c == null ? Entries.outboundHttp(at, call.host(), call.port(), call.path(), 200)
+        : Entries.inboundHttp(at, call.port(), String.valueOf(call.path()), c.namespace(), c.app(), c.version(),
+            c.pod(), c.ip());
+  }
+
+  private static io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry tcpEntry(LogItem item, Instant at) {
+    Topology.Call call = item.call();
+    Topology.Proxy c = item.caller();
+    return c == null ? Entries.outboundTcp(at, call.host(), call.port(), 512, 4096)
+        : Entries.inboundTcp(at, call.port(), c.namespace(), c.app(), c.version(), c.pod(), c.ip());
   }
 
   public static Settings defaults(long entries) {
