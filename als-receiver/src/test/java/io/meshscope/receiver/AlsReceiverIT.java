@@ -12,22 +12,19 @@ import io.meshscope.receiver.simulate.EnvoyAlsClient;
 import io.meshscope.receiver.simulate.Entries;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.TopicSerdes;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,7 +81,8 @@ class AlsReceiverIT {
       assertTrue(metrics.contains("meshscope_receiver_entries_received_total{protocol=\"HTTP\"} 18000.0"), metrics);
     }
 
-    List<ConsumerRecord<String, AccessRecord>> records = consumeAll(kafka, topic, STREAMS * PER_STREAM);
+    List<ConsumerRecord<String, AccessRecord>> records = kafka.consumeAll(topic, new StringDeserializer(),
+        TopicSerdes.accessRecord().deserializer(), STREAMS * PER_STREAM, IsolationLevel.READ_UNCOMMITTED);
     assertEquals(STREAMS * PER_STREAM, records.size());
     Map<String, Integer> perKey = new HashMap<>();
     Set<String> distinct = new HashSet<>();
@@ -105,25 +103,5 @@ class AlsReceiverIT {
     assertEquals(STREAMS, perKey.size());
     perKey.forEach((k, n) -> assertEquals(PER_STREAM, n, "records for " + k));
     assertEquals(STREAMS * PER_STREAM, distinct.size(), "no entry arrived twice");
-  }
-
-  private static List<ConsumerRecord<String, AccessRecord>> consumeAll(KafkaCluster kafka, String topic, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.uniqueTopic("check"));
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, AccessRecord>> out = new ArrayList<>();
-    try (KafkaConsumer<String, AccessRecord> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-        TopicSerdes.accessRecord().deserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      int quietPolls = 0;
-      while (System.nanoTime() < deadline && quietPolls < 3) {
-        var batch = consumer.poll(Duration.ofMillis(500));
-        batch.forEach(out::add);
-        quietPolls = out.size() >= expected && batch.isEmpty() ? quietPolls + 1 : 0;
-      }
-    }
-    return out;
   }
 }

@@ -8,7 +8,6 @@ import io.meshscope.generator.domain.EmitDecision;
 import io.meshscope.kafka.test.KafkaCluster;
 import io.meshscope.kafka.test.KafkaExtension;
 import io.meshscope.schemas.DependencyGraph;
-import io.meshscope.schemas.SidecarRecommendation;
 import io.meshscope.schemas.TopicSerdes;
 import io.meshscope.schemas.WorkloadRef;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -87,7 +85,8 @@ class SidecarGeneratorIT {
       assertEquals(0, generator.deadLettered(), "the unreadable graph was dead-lettered by the first run");
       assertTrue(generator.graphsRead() >= 5, "it did read the graphs: " + generator.graphsRead());
     }
-    assertEquals(5, recommendations(kafka, options.sidecarTopic()).size());
+    assertEquals(5, kafka.consumeAll(options.sidecarTopic(), new StringDeserializer(),
+        TopicSerdes.sidecarRecommendation().deserializer(), 5, IsolationLevel.READ_UNCOMMITTED).size());
   }
 
   private static void awaitCount(List<?> list, int n) throws InterruptedException {
@@ -96,25 +95,5 @@ class SidecarGeneratorIT {
       Thread.sleep(100);
     }
     assertEquals(n, list.size(), "published: " + list);
-  }
-
-  private static List<SidecarRecommendation> recommendations(KafkaCluster kafka, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.uniqueTopic("check"));
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<SidecarRecommendation> out = new ArrayList<>();
-    try (KafkaConsumer<String, SidecarRecommendation> c = new KafkaConsumer<>(p, new StringDeserializer(),
-        TopicSerdes.sidecarRecommendation().deserializer())) {
-      c.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      int quiet = 0;
-      while (System.nanoTime() < deadline && quiet < 4) {
-        var batch = c.poll(Duration.ofMillis(500));
-        batch.forEach(r -> out.add(r.value()));
-        quiet = out.isEmpty() || !batch.isEmpty() ? 0 : quiet + 1;
-      }
-    }
-    return out;
   }
 }

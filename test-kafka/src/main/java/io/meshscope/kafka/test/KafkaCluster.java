@@ -1,6 +1,10 @@
 package io.meshscope.kafka.test;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +12,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /** A running Kafka that a test may use; handed out by {@link KafkaExtension}. */
 public interface KafkaCluster extends AutoCloseable {
@@ -30,10 +40,36 @@ public interface KafkaCluster extends AutoCloseable {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
   }
 
+  /**
+   * Reads a topic from the beginning with a fresh group until at least {@code expected} records
+   * arrived and three polls in a row brought nothing more (so extra records show too), or a minute
+   * passed. Tests assert on what comes back.
+   */
+  default <K, V> List<ConsumerRecord<K, V>> consumeAll(String topic, Deserializer<K> keys, Deserializer<V> values,
+      int expected, IsolationLevel isolation) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, uniqueTopic("test-reader"));
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
+    List<ConsumerRecord<K, V>> out = new ArrayList<>();
+    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      int quietPolls = 0;
+      while (System.nanoTime() < deadline && quietPolls < 3) {
+        ConsumerRecords<K, V> batch = consumer.poll(Duration.ofMillis(500));
+        batch.forEach(out::add);
+        quietPolls = out.size() >= expected && batch.isEmpty() ? quietPolls + 1 : 0;
+      }
+    }
+    return out;
+  }
+
   /** Creates the topic and waits for the broker to confirm it. */
   default void createTopic(String name, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
-      admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
           .all().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,15 +3,12 @@ package io.meshscope.kafka.test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -97,27 +94,6 @@ class KafkaBrokerIT {
 
   static List<ConsumerRecord<String, String>> consumeAll(
       KafkaCluster kafka, String topic, int expected, IsolationLevel isolation) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.uniqueTopic("group"));
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
-    List<ConsumerRecord<String, String>> out = new java.util.ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      // Poll until nothing more arrives once the expected count is reached, so extra records show up.
-      int emptyPollsAfterExpected = 0;
-      while (System.nanoTime() < deadline && emptyPollsAfterExpected < 2) {
-        var batch = consumer.poll(Duration.ofMillis(500));
-        batch.forEach(out::add);
-        if (out.size() >= expected && batch.isEmpty()) {
-          emptyPollsAfterExpected++;
-        }
-      }
-      consumer.commitSync();
-    }
-    return out;
+    return kafka.consumeAll(topic, new StringDeserializer(), new StringDeserializer(), expected, isolation);
   }
 }
