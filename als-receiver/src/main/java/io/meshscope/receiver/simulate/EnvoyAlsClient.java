@@ -5,10 +5,17 @@ import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
 import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,16 +26,25 @@ import java.util.concurrent.TimeUnit;
  * only, entries are buffered and flushed when the buffer is full or the flush interval passed
  * ({@code buffer_flush_interval}, 1 s by default), and the stream waits for gRPC flow control (a
  * slow receiver slows the client, as HTTP/2 windows slow Envoy).
+ *
+ * <p>Messages go on the wire as bytes, so a load generator can serialize its messages once and
+ * send them many times ({@link #sendSerialized}): Envoy serializes in C++, and a benchmark should
+ * not charge the receiver's CPU with the simulator's protobuf encoding.
  */
 public final class EnvoyAlsClient implements AutoCloseable {
 
-  private final StreamObserver<StreamAccessLogsMessage> requests;
+  /** StreamAccessLogs with the request as its serialized bytes; the same method on the wire. */
+  private static final MethodDescriptor<byte[], StreamAccessLogsResponse> RAW_METHOD =
+      AccessLogServiceGrpc.getStreamAccessLogsMethod().toBuilder(new BytesMarshaller(),
+          AccessLogServiceGrpc.getStreamAccessLogsMethod().getResponseMarshaller()).build();
+
+  private final StreamObserver<byte[]> requests;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final StreamAccessLogsMessage.Identifier identifier;
   private final int batchSize;
   private final long flushIntervalNanos;
   private final Object readyLock = new Object();
-  private ClientCallStreamObserver<StreamAccessLogsMessage> call;
+  private ClientCallStreamObserver<byte[]> call;
   private boolean identitySent;
   private final List<HTTPAccessLogEntry> http = new ArrayList<>();
   private final List<TCPAccessLogEntry> tcp = new ArrayList<>();
@@ -41,10 +57,10 @@ public final class EnvoyAlsClient implements AutoCloseable {
     this.identifier = identifier;
     this.batchSize = batchSize;
     this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
-    this.requests = AccessLogServiceGrpc.newStub(channel).streamAccessLogs(
-        new ClientResponseObserver<StreamAccessLogsMessage, StreamAccessLogsResponse>() {
+    this.requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW_METHOD, CallOptions.DEFAULT),
+        new ClientResponseObserver<byte[], StreamAccessLogsResponse>() {
           @Override
-          public void beforeStart(ClientCallStreamObserver<StreamAccessLogsMessage> requestStream) {
+          public void beforeStart(ClientCallStreamObserver<byte[]> requestStream) {
             call = requestStream;
             requestStream.setOnReadyHandler(() -> {
               synchronized (readyLock) {
@@ -120,7 +136,17 @@ public final class EnvoyAlsClient implements AutoCloseable {
     send(message);
   }
 
+  /** Sends a serialized StreamAccessLogsMessage as it is; the caller answers for the identity. */
+  public void sendSerialized(byte[] message) throws InterruptedException {
+    identitySent = true;
+    sendBytes(message);
+  }
+
   private void send(StreamAccessLogsMessage message) throws InterruptedException {
+    sendBytes(message.toByteArray());
+  }
+
+  private void sendBytes(byte[] message) throws InterruptedException {
     synchronized (readyLock) {
       while (!call.isReady() && !done.isDone()) {
         readyLock.wait(100);
@@ -146,6 +172,22 @@ public final class EnvoyAlsClient implements AutoCloseable {
       done.get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("ALS stream did not complete cleanly: " + e.getMessage(), e);
+    }
+  }
+
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }
