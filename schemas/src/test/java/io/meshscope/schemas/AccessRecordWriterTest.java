@@ -1,0 +1,152 @@
+package io.meshscope.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The hand-written AccessRecord writer must write exactly what the bean serializer writes. */
+class AccessRecordWriterTest {
+
+  private static final String[] ALPHABET = {"a", "Z", "9", "-", ".", "/", ":", "|", "\"", "\\", "\n", "\u0000",
+      "\u001f", "\u007f", "\u0085", "é", "€", "\u2028", "😀", "<", "&", " "};
+
+  @Test
+  void theFullSampleIsWrittenAsTheBeanSerializerWritesIt() throws Exception {
+    AccessRecord r = SampleRecords.accessRecord();
+    assertEquals(beans(r), fast(r));
+  }
+
+  @Test
+  void randomRecordsAreWrittenAsTheBeanSerializerWritesThem() throws Exception {
+    Random random = new Random(20261126);
+    List<Reporter> reporters = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      reporters.add(reporter(random));
+    }
+    for (int i = 0; i < 3_000; i++) {
+      // Reporters repeat, as they do within a stream, and alternate, as streams interleave.
+      Reporter reporter = random.nextInt(6) == 0 ? null : reporters.get(random.nextInt(reporters.size()));
+      AccessRecord r = record(random, reporter);
+      assertEquals(beans(r), fast(r), "record " + i);
+    }
+  }
+
+  @Test
+  void instantsAreFormattedAsIsoInstant() {
+    Random random = new Random(7);
+    long[] seconds = {0, -1, 1, 253402300799L, 253402300800L, -62135596800L, -62135596801L, 1_795_000_000L};
+    int[] nanos = {0, 1, 999_999_999, 1_000_000, 120_000_000, 123_456_000, 5_000, 100};
+    for (long s : seconds) {
+      for (int n : nanos) {
+        Instant t = Instant.ofEpochSecond(s, n);
+        assertEquals(t.toString(), AccessRecordWriter.instant(t));
+      }
+    }
+    for (int i = 0; i < 10_000; i++) {
+      Instant t = Instant.ofEpochSecond(random.nextLong(-100_000_000_000L, 400_000_000_000L),
+          random.nextInt(4) == 0 ? random.nextInt(1000) * 1_000_000 : random.nextInt(1_000_000_000));
+      assertEquals(t.toString(), AccessRecordWriter.instant(t));
+    }
+  }
+
+  @Test
+  void aReporterWithTheSameContentButAnotherIdentityIsNotMistakenForTheLastOne() throws Exception {
+    Random random = new Random(3);
+    Reporter a = reporter(random);
+    Reporter b = reporter(random);
+    assertNotEquals(a, b);
+    AccessRecord first = record(random, a);
+    AccessRecord second = new AccessRecord(first.schemaVersion(), first.startTime(), first.receivedAt(), b,
+        first.logName(), first.protocol(), first.httpVersion(), first.upstreamCluster(),
+        first.downstreamRemoteAddress(), first.downstreamLocalAddress(), first.downstreamDirectRemoteAddress(),
+        first.upstreamRemoteAddress(), first.request(), first.responseCode(), first.responseCodeDetails(),
+        first.responseFlags(), first.bytesReceived(), first.bytesSent(), first.durationMicros(), first.routeName(),
+        first.peerSans(), first.upstreamPeer(), first.downstreamPeer(), first.flags());
+    fast(first);
+    assertEquals(beans(second), fast(second));
+  }
+
+  private static String beans(AccessRecord r) throws Exception {
+    return new String(Json.beanMapper().writeValueAsBytes(r), StandardCharsets.UTF_8);
+  }
+
+  private static String fast(AccessRecord r) {
+    return new String(TopicSerdes.accessRecord().serialize("t", r), StandardCharsets.UTF_8);
+  }
+
+  private static AccessRecord record(Random random, Reporter reporter) {
+    return new AccessRecord(
+        AccessRecord.CURRENT_VERSION,
+        Instant.ofEpochSecond(random.nextLong(0, 4_000_000_000L), random.nextBoolean() ? 0 : random.nextInt(1_000_000_000)),
+        Instant.ofEpochSecond(random.nextLong(0, 4_000_000_000L), random.nextInt(3) * 1_000_000),
+        reporter,
+        maybe(random),
+        random.nextBoolean() ? "HTTP" : text(random, 1, 8),
+        maybe(random),
+        random.nextInt(4) == 0 ? null : new UpstreamCluster(text(random, 0, 40), text(random, 1, 10),
+            random.nextBoolean() ? null : random.nextInt(65536), maybe(random), maybe(random)),
+        maybe(random),
+        maybe(random),
+        maybe(random),
+        maybe(random),
+        random.nextInt(4) == 0 ? null : new HttpRequest(maybe(random), maybe(random), maybe(random), maybe(random)),
+        random.nextBoolean() ? null : random.nextInt(-5, 1000),
+        maybe(random),
+        list(random),
+        random.nextLong(0, Long.MAX_VALUE),
+        random.nextInt(10_000),
+        random.nextBoolean() ? null : random.nextLong(0, Long.MAX_VALUE),
+        maybe(random),
+        list(random),
+        peer(random),
+        peer(random),
+        list(random));
+  }
+
+  private static Reporter reporter(Random random) {
+    return new Reporter(text(random, 1, 10), maybe(random),
+        WorkloadRef.of(text(random, 1, 12), text(random, 1, 12), map(random)), maybe(random), list(random),
+        map(random), maybe(random), maybe(random), maybe(random));
+  }
+
+  private static PeerMetadata peer(Random random) {
+    return random.nextInt(3) == 0 ? null : new PeerMetadata(text(random, 1, 20), maybe(random), maybe(random),
+        maybe(random), maybe(random), maybe(random), random.nextInt(5) == 0 ? null : map(random));
+  }
+
+  private static Map<String, String> map(Random random) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = random.nextInt(5); i > 0; i--) {
+      m.put(text(random, 0, 12), text(random, 0, 20));
+    }
+    return m;
+  }
+
+  private static List<String> list(Random random) {
+    List<String> l = new ArrayList<>();
+    for (int i = random.nextInt(4); i > 0; i--) {
+      l.add(text(random, 0, 30));
+    }
+    return l;
+  }
+
+  private static String maybe(Random random) {
+    return random.nextInt(3) == 0 ? null : text(random, 0, 60);
+  }
+
+  private static String text(Random random, int min, int max) {
+    StringBuilder s = new StringBuilder(min > 0 ? "x" : "");
+    for (int i = random.nextInt(min, max + 1); i > 0; i--) {
+      s.append(random.nextInt(3) == 0 ? ALPHABET[random.nextInt(ALPHABET.length)] : (char) ('a' + random.nextInt(26)));
+    }
+    return s.toString();
+  }
+}
