@@ -19,8 +19,10 @@ public final class SafeText {
   }
 
   public static boolean hasControl(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      if (isControl(value.charAt(i))) {
+    // The receiver checks every string of every entry: printable ASCII is decided by two compares.
+    for (int i = 0, n = value.length(); i < n; i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && isControl(c))) {
         return true;
       }
     }

@@ -23,17 +23,19 @@ public final class PeerMetadataDecoder {
   public static PeerMetadata decode(Map<String, Any> filterState, boolean upstream, List<Rejection> rejections) {
     String key = upstream ? "upstream_peer" : "downstream_peer";
     Any any = filterState.get(key);
-    if (any != null && any.is(Struct.class)) {
-      return fromStruct(key, unpack(any), rejections);
+    if (any != null && holds(any, STRUCT)) {
+      Struct s = struct(any, rejections);
+      return s == null ? null : fromStruct(key, s, rejections);
     }
     String wasmKey = "wasm." + key;
     any = filterState.get(wasmKey);
-    if (any != null && any.is(Struct.class)) {
-      return fromStruct(wasmKey, unpack(any), rejections);
+    if (any != null && holds(any, STRUCT)) {
+      Struct s = struct(any, rejections);
+      return s == null ? null : fromStruct(wasmKey, s, rejections);
     }
-    if (any != null && any.is(BytesValue.class)) {
+    if (any != null && holds(any, BYTES_VALUE)) {
       try {
-        Struct node = FlatNodeReader.read(any.unpack(BytesValue.class).getValue().asReadOnlyByteBuffer());
+        Struct node = FlatNodeReader.read(BytesValue.parseFrom(any.getValue()).getValue().asReadOnlyByteBuffer());
         return node == null ? null : fromStruct(wasmKey, node, rejections);
       } catch (InvalidProtocolBufferException | FlatNodeReader.MalformedFlatBufferException e) {
         rejections.add(Rejection.MALFORMED_PEER_METADATA);
@@ -43,11 +45,25 @@ public final class PeerMetadataDecoder {
     return null;
   }
 
-  private static Struct unpack(Any any) {
+  private static final String STRUCT = Struct.getDescriptor().getFullName();
+  private static final String BYTES_VALUE = BytesValue.getDescriptor().getFullName();
+
+  /**
+   * What {@link Any#is} answers, without its reflective default-instance lookup, which cost more than
+   * the rest of the decoding: the type URL ends with {@code /} and the message's full name.
+   */
+  static boolean holds(Any any, String fullName) {
+    String url = any.getTypeUrl();
+    int start = url.length() - fullName.length();
+    return start > 0 && url.charAt(start - 1) == '/' && url.endsWith(fullName);
+  }
+
+  private static Struct struct(Any any, List<Rejection> rejections) {
     try {
-      return any.unpack(Struct.class);
+      return Struct.parseFrom(any.getValue());
     } catch (InvalidProtocolBufferException e) {
-      return Struct.getDefaultInstance();
+      rejections.add(Rejection.MALFORMED_PEER_METADATA);
+      return null;
     }
   }
 

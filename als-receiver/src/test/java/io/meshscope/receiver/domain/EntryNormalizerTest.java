@@ -182,6 +182,27 @@ class EntryNormalizerTest {
   }
 
   @Test
+  void corruptStructPeerMetadataIsCountedNotIgnored() {
+    // A truncated length-delimited field: not a Struct.
+    Any any = Any.newBuilder().setTypeUrl("type.googleapis.com/google.protobuf.Struct")
+        .setValue(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x01})).build();
+    List<Rejection> rejections = new java.util.ArrayList<>();
+    assertNull(PeerMetadataDecoder.decode(Map.of("upstream_peer", any), true, rejections));
+    assertEquals(List.of(Rejection.MALFORMED_PEER_METADATA), rejections);
+  }
+
+  @Test
+  void theTypeUrlDecidesWhatAnAnyHoldsAsAnyIsWould() {
+    String struct = com.google.protobuf.Struct.getDescriptor().getFullName();
+    for (String url : List.of("type.googleapis.com/google.protobuf.Struct", "x/google.protobuf.Struct",
+        "/google.protobuf.Struct", "google.protobuf.Struct", "type.googleapis.com/xgoogle.protobuf.Struct",
+        "type.googleapis.com/google.protobuf.Structs", "", "type.googleapis.com/google.protobuf.BytesValue")) {
+      Any any = Any.newBuilder().setTypeUrl(url).build();
+      assertEquals(any.is(com.google.protobuf.Struct.class), PeerMetadataDecoder.holds(any, struct), url);
+    }
+  }
+
+  @Test
   void forgedTimestampIsClampedNotFatal() {
     HTTPAccessLogEntry e = Entries.outboundHttp(START, "reviews.bookinfo.svc.cluster.local", 9080, "/", 200);
     e = e.toBuilder().setCommonProperties(e.getCommonProperties().toBuilder()
