@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Receiver throughput against Kafka's ProducerPerformance, measured in the same run.
-# Usage: bench/receiver.sh [--records N] [--warmup N] [--profile]
+# Usage: bench/receiver.sh [--records N] [--warmup-seconds S] [--profile]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "bench: building (mvn -Pbench package)..." >&2

@@ -58,6 +58,35 @@ final class Processes {
     return Double.NaN;
   }
 
+  /**
+   * CPU seconds (user + system) each thread of a process has used, summed by thread name with its
+   * digits folded ({@code als-worker-3} -> {@code als-worker-N}). Linux only; empty elsewhere.
+   */
+  static java.util.Map<String, Double> cpuSecondsByThread(long pid) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    Path tasks = Path.of("/proc/" + pid + "/task");
+    if (!Files.isDirectory(tasks)) {
+      return out;
+    }
+    try (var dirs = Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) dirs::iterator) {
+        try {
+          String name = Files.readString(t.resolve("comm")).strip().replaceAll("\\d+", "N");
+          String stat = Files.readString(t.resolve("stat"));
+          // Fields after the parenthesised name; utime and stime are the 14th and 15th of the line.
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+          out.merge(name, seconds, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended between listing and reading: it no longer counts
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   static String get(String url) throws IOException, InterruptedException {

@@ -31,29 +31,32 @@ import org.apache.kafka.clients.admin.NewTopic;
  * runs in its own JVM; the receiver gets Envoy-like traffic from {@code meshscope simulate} in a
  * third. Prints entries/s of both, the ratio, and the receiver's peak heap and RSS.
  *
- * <pre>mvn -Pbench -DskipTests package && bench/receiver.sh [--records N] [--profile]</pre>
+ * <pre>mvn -Pbench -DskipTests package && bench/receiver.sh [--records N] [--warmup-seconds S] [--profile]</pre>
  */
 public final class ReceiverBenchmark {
 
   public static void main(String[] args) throws Exception {
-    long records = 1_000_000;
-    long warmup = 300_000;
+    long records = 3_000_000;
+    long warmup = 45;
     boolean profile = false;
     Path out = Path.of("bench", "results");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--records" -> records = Long.parseLong(args[++i]);
-        case "--warmup" -> warmup = Long.parseLong(args[++i]);
+        case "--warmup-seconds" -> warmup = Long.parseLong(args[++i]);
         case "--profile" -> profile = true;
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; use --records N --warmup N --profile --out DIR");
+            + "; use --records N --warmup-seconds S --profile --out DIR");
       }
     }
+    final long warmupSeconds = warmup;
+    final long measured = records;
     Files.createDirectories(out);
     Path work = Files.createTempDirectory("meshscope-bench-");
-    System.out.printf("receiver benchmark: %,d records (after %,d warm-up), %d cores, work in %s%s%n", records, warmup,
-        Runtime.getRuntime().availableProcessors(), work, System.getenv("BENCH_RECEIVER_JVM_OPTS") == null ? ""
+    System.out.printf("receiver benchmark: %,d records measured after %d s of warm-up, %d cores, work in %s%s%n",
+        records, warmupSeconds, Runtime.getRuntime().availableProcessors(), work,
+        System.getenv("BENCH_RECEIVER_JVM_OPTS") == null ? ""
             : ", receiver JVM options " + System.getenv("BENCH_RECEIVER_JVM_OPTS"));
 
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral()
@@ -64,7 +67,8 @@ public final class ReceiverBenchmark {
             new NewTopic("meshscope.access-logs", 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
       }
 
-      // 1. The baseline: ProducerPerformance with the receiver's records and producer settings.
+      // 1. The baseline: ProducerPerformance with the receiver's records and producer settings, as
+      // many records as the receiver's measured window, after a warm-up run of its own.
       Path payloads = work.resolve("payloads.txt");
       double avgBytes = writePayloads(payloads, 5_000);
       List<String> props = new ArrayList<>();
@@ -73,14 +77,15 @@ public final class ReceiverBenchmark {
           props.add(k + "=" + v);
         }
       });
-      runProducerPerformance(work, "warmup", warmup, payloads, props);
+      System.out.println("bench: ProducerPerformance warm-up and baseline...");
+      runProducerPerformance(work, "warmup", 500_000, payloads, props);
       double baseline = runProducerPerformance(work, "baseline", records, payloads, props);
 
-      // 2. The receiver in its own JVM, fed by simulate in a third.
+      // 2. The receiver in its own JVM, fed without pause by simulate in a third.
       int grpc = freePort();
       int metricsPort = freePort();
       List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseG1GC"));
-      // Extra receiver JVM flags for experiments, e.g. BENCH_RECEIVER_JVM_OPTS="-XX:-UseCodeCacheFlushing".
+      // Extra receiver JVM flags for experiments, e.g. BENCH_RECEIVER_JVM_OPTS="-XX:TieredStopAtLevel=1".
       String extra = System.getenv("BENCH_RECEIVER_JVM_OPTS");
       if (extra != null && !extra.isBlank()) {
         jvm.addAll(List.of(extra.trim().split("\\s+")));
@@ -94,31 +99,34 @@ public final class ReceiverBenchmark {
           "--bootstrap-servers", bootstrap, "--grpc-port", String.valueOf(grpc), "--metrics-port",
           String.valueOf(metricsPort));
       String metricsUrl = "http://127.0.0.1:" + metricsPort + "/metrics";
+      Process sim = null;
       try {
         awaitMetrics(metricsUrl, receiver, receiverLog);
-        simulate(work, "warmup", grpc, warmup);
-        awaitProduced(metricsUrl, warmup);
-        double produced0 = produced(metricsUrl);
-        long t0 = System.nanoTime();
-        Process sim = Processes.java(work.resolve("simulate.log"), List.of("-Xmx512m"), "io.meshscope.cli.Meshscope",
-            simulateArgs(grpc, records));
-        double peakHeap = 0;
-        while (produced(metricsUrl) < produced0 + records) {
-          String m = Processes.get(metricsUrl);
-          peakHeap = Math.max(peakHeap, Processes.metric(m, "jvm_memory_used_bytes{area=\"heap\"}"));
-          if (!sim.isAlive() && sim.exitValue() != 0) {
-            throw new IllegalStateException("simulate failed; see " + work.resolve("simulate.log"));
-          }
-          if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(15)) {
-            throw new IllegalStateException("the receiver did not produce " + records + " records in 15 minutes");
-          }
-          Thread.sleep(100);
+        sim = Processes.java(work.resolve("simulate.log"), List.of("-Xmx512m"), "io.meshscope.cli.Meshscope",
+            simulateArgs(grpc, 1_000_000_000L));
+        Watch watch = new Watch(metricsUrl, sim, work.resolve("simulate.log"));
+        watch.until(() -> watch.produced > 0, TimeUnit.MINUTES.toNanos(2), "the first record");
+        long started = System.nanoTime();
+        System.out.printf("bench: receiver warming up for %d s...%n", warmupSeconds);
+        double coldProduced = Double.NaN;
+        if (warmupSeconds >= 30) {
+          watch.until(() -> System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(30), Long.MAX_VALUE, "");
+          coldProduced = watch.produced;
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        sim.waitFor(60, TimeUnit.SECONDS);
+        watch.until(() -> System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(warmupSeconds), Long.MAX_VALUE, "");
+        double p1 = watch.produced;
+        long t1 = System.nanoTime();
+        Map<String, Double> cpu1 = Processes.cpuSecondsByThread(receiver.pid());
+        System.out.printf("bench: measuring %,d records...%n", records);
+        watch.until(() -> watch.produced >= p1 + measured, TimeUnit.MINUTES.toNanos(15), records + " records");
+        double p2 = watch.produced;
+        long t2 = System.nanoTime();
+        Map<String, Double> cpu2 = Processes.cpuSecondsByThread(receiver.pid());
+        double rate = (p2 - p1) / ((t2 - t1) / 1e9);
+        double coldRate = coldProduced / 30;
+
         String m = Processes.get(metricsUrl);
         double rss = Processes.peakRssMib(receiver.pid());
-        double rate = records / seconds;
         double rejected = Processes.metric(m, "meshscope_receiver_rejected_total");
         double errors = Processes.metric(m, "meshscope_receiver_producer_errors_total");
 
@@ -128,17 +136,26 @@ public final class ReceiverBenchmark {
         report.append(String.format("records: %,d of %.0f bytes on average (real access records, lz4, acks=all, "
             + "idempotent, linger 10 ms, batch 128 KiB), 4 partitions, one in-process broker%n", records, avgBytes));
         report.append(String.format("%-46s %12.0f entries/s%n", "Kafka ProducerPerformance (same records)", baseline));
-        report.append(String.format("%-46s %12.0f entries/s  (64 Envoy-like streams, batches of 100)%n",
-            "meshscope receiver (gRPC -> parse -> Kafka)", rate));
+        report.append(String.format("%-46s %12.0f entries/s  (64 Envoy-like streams, batches of 100, after %d s)%n",
+            "meshscope receiver (gRPC -> parse -> Kafka)", rate, warmupSeconds));
         report.append(String.format("%-46s %12.2f   (target >= 0.6)%n", "ratio receiver / ProducerPerformance",
             rate / baseline));
+        if (!Double.isNaN(coldRate)) {
+          report.append(String.format("%-46s %12.0f entries/s  (ratio %.2f; the JIT is still compiling)%n",
+              "receiver in its first 30 s", coldRate, coldRate / baseline));
+        }
         report.append(String.format("%-46s %12.0f MiB (limit -Xmx256m, target <= 256)%n", "receiver peak heap used",
-            peakHeap / (1 << 20)));
+            watch.peakHeap / (1 << 20)));
         report.append(String.format("%-46s %12.0f MiB%n", "receiver peak RSS", rss));
         report.append(String.format("%-46s %12.0f / %.0f%n", "rejected entries / producer errors", rejected, errors));
+        report.append(cpuReport(cpu1, cpu2, (t2 - t1) / 1e9, p2 - p1));
         System.out.print(report);
         Files.writeString(out.resolve("receiver-latest.txt"), report.toString(), StandardCharsets.UTF_8);
       } finally {
+        if (sim != null) {
+          sim.destroy();
+          sim.waitFor(30, TimeUnit.SECONDS);
+        }
         if (profile) {
           new ProcessBuilder("jcmd", String.valueOf(receiver.pid()), "JFR.dump", "filename=" + jfr)
               .redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
@@ -152,15 +169,67 @@ public final class ReceiverBenchmark {
     }
   }
 
+  /** Where the receiver's CPU went in the measured window, per thread group, as cores and as microseconds per entry. */
+  static String cpuReport(Map<String, Double> before, Map<String, Double> after, double seconds, double entries) {
+    List<Map.Entry<String, Double>> used = new ArrayList<>();
+    double total = 0;
+    for (var e : after.entrySet()) {
+      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      total += d;
+      if (d / seconds >= 0.01) {
+        used.add(Map.entry(e.getKey(), d));
+      }
+    }
+    if (used.isEmpty()) {
+      return "";
+    }
+    used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    StringBuilder b = new StringBuilder(String.format(
+        "receiver CPU in the measured window: %.2f cores, %.1f us per entry%n", total / seconds, total / entries * 1e6));
+    for (var e : used) {
+      b.append(String.format("  %-30s %5.2f cores %6.1f us/entry%n", e.getKey(), e.getValue() / seconds,
+          e.getValue() / entries * 1e6));
+    }
+    return b.toString();
+  }
+
+  /** Polls the receiver's metrics, keeping the peak heap, and fails early if simulate dies. */
+  private static final class Watch {
+    private final String url;
+    private final Process sim;
+    private final Path simLog;
+    double produced;
+    double peakHeap;
+
+    Watch(String url, Process sim, Path simLog) {
+      this.url = url;
+      this.sim = sim;
+      this.simLog = simLog;
+    }
+
+    void until(java.util.function.BooleanSupplier done, long timeoutNanos, String what) throws Exception {
+      long t0 = System.nanoTime();
+      while (true) {
+        String m = Processes.get(url);
+        produced = Processes.metric(m, "meshscope_receiver_entries_produced_total");
+        peakHeap = Math.max(peakHeap, Processes.metric(m, "jvm_memory_used_bytes{area=\"heap\"}"));
+        if (done.getAsBoolean()) {
+          return;
+        }
+        if (!sim.isAlive()) {
+          throw new IllegalStateException("simulate ended early; see " + simLog);
+        }
+        if (System.nanoTime() - t0 > timeoutNanos) {
+          throw new IllegalStateException("the receiver did not produce " + what + " in time");
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
   static String[] simulateArgs(int grpc, long entries) {
     return new String[] {"simulate", "--target", "127.0.0.1:" + grpc, "--topology", "synthetic", "--services", "64",
         "--fan-out", "4", "--namespaces", "8", "--entries", String.valueOf(entries), "--batch-size", "100", "--prebuilt"};
-  }
-
-  private static void simulate(Path work, String name, int grpc, long entries) throws Exception {
-    Path log = work.resolve("simulate-" + name + ".log");
-    Processes.await(Processes.java(log, List.of("-Xmx512m"), "io.meshscope.cli.Meshscope", simulateArgs(grpc, entries)),
-        log, Duration.ofMinutes(15));
   }
 
   private static double runProducerPerformance(Path work, String name, long records, Path payloads, List<String> props)
@@ -219,13 +288,6 @@ public final class ReceiverBenchmark {
       Thread.sleep(200);
     }
     throw new IllegalStateException("the receiver did not start; see " + log);
-  }
-
-  private static void awaitProduced(String url, long n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-    while (produced(url) < n && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
   }
 
   static double produced(String url) throws Exception {
