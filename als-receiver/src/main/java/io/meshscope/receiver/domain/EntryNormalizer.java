@@ -1,5 +1,6 @@
 package io.meshscope.receiver.domain;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.Timestamp;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.RequestMethod;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,6 +35,12 @@ public final class EntryNormalizer {
   private EntryNormalizer() {}
 
   public static Normalized http(HTTPAccessLogEntry entry, StreamIdentity identity, Instant receivedAt) {
+    return http(entry, identity, receivedAt, null);
+  }
+
+  /** As above, decoding peer metadata through {@code peers} when it is not null. */
+  public static Normalized http(HTTPAccessLogEntry entry, StreamIdentity identity, Instant receivedAt,
+      PeerMetadataMemo peers) {
     List<Rejection> rejections = new ArrayList<>();
     HTTPRequestProperties req = entry.getRequest();
     HTTPResponseProperties resp = entry.getResponse();
@@ -66,20 +74,26 @@ public final class EntryNormalizer {
         FieldValues.checked(resp.getResponseCodeDetails(), rejections),
         req.getRequestHeadersBytes() + req.getRequestBodyBytes(),
         resp.getResponseHeadersBytes() + resp.getResponseBodyBytes(),
-        flags, rejections);
+        flags, rejections, peers);
   }
 
   public static Normalized tcp(TCPAccessLogEntry entry, StreamIdentity identity, Instant receivedAt) {
+    return tcp(entry, identity, receivedAt, null);
+  }
+
+  /** As above, decoding peer metadata through {@code peers} when it is not null. */
+  public static Normalized tcp(TCPAccessLogEntry entry, StreamIdentity identity, Instant receivedAt,
+      PeerMetadataMemo peers) {
     List<Rejection> rejections = new ArrayList<>();
     return build(entry.getCommonProperties(), identity, receivedAt, "TCP", null, null, null, null,
         entry.getConnectionProperties().getReceivedBytes(), entry.getConnectionProperties().getSentBytes(),
-        new LinkedHashSet<>(), rejections);
+        new LinkedHashSet<>(), rejections, peers);
   }
 
   private static Normalized build(
       AccessLogCommon common, StreamIdentity identity, Instant receivedAt, String protocol, String httpVersion,
       HttpRequest request, Integer responseCode, String responseCodeDetails, long bytesReceived, long bytesSent,
-      Set<String> flags, List<Rejection> rejections) {
+      Set<String> flags, List<Rejection> rejections, PeerMetadataMemo peers) {
     if (!identity.known()) {
       flags.add(identity.rejections().contains(Rejection.INVALID_IDENTITY) ? "INVALID_IDENTITY" : "NO_IDENTITY");
       rejections.add(identity.rejections().contains(Rejection.INVALID_IDENTITY)
@@ -95,8 +109,9 @@ public final class EntryNormalizer {
       flags.add("CLUSTER_REJECTED");
     }
     UpstreamCluster cluster = ClusterNames.parse(clusterName);
-    PeerMetadata upstreamPeer = PeerMetadataDecoder.decode(common.getFilterStateObjectsMap(), true, rejections);
-    PeerMetadata downstreamPeer = PeerMetadataDecoder.decode(common.getFilterStateObjectsMap(), false, rejections);
+    Map<String, Any> filterState = common.getFilterStateObjectsMap();
+    PeerMetadata upstreamPeer = PeerMetadataDecoder.decode(filterState, true, rejections, peers);
+    PeerMetadata downstreamPeer = PeerMetadataDecoder.decode(filterState, false, rejections, peers);
 
     AccessRecord record = new AccessRecord(
         AccessRecord.CURRENT_VERSION,

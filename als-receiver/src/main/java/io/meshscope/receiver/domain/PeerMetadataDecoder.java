@@ -21,28 +21,38 @@ public final class PeerMetadataDecoder {
 
   /** The peer, or null when the entry carries none in a form this decoder reads. */
   public static PeerMetadata decode(Map<String, Any> filterState, boolean upstream, List<Rejection> rejections) {
+    return decode(filterState, upstream, rejections, null);
+  }
+
+  /** As above, through {@code memo} when not null: a proxy sees the same few peers again and again. */
+  public static PeerMetadata decode(Map<String, Any> filterState, boolean upstream, List<Rejection> rejections,
+      PeerMetadataMemo memo) {
     String key = upstream ? "upstream_peer" : "downstream_peer";
     Any any = filterState.get(key);
     if (any != null && holds(any, STRUCT)) {
-      Struct s = struct(any, rejections);
-      return s == null ? null : fromStruct(key, s, rejections);
+      return memo == null ? decode(key, any, rejections) : memo.decode(key, any, rejections);
     }
-    String wasmKey = "wasm." + key;
+    String wasmKey = upstream ? "wasm.upstream_peer" : "wasm.downstream_peer";
     any = filterState.get(wasmKey);
-    if (any != null && holds(any, STRUCT)) {
-      Struct s = struct(any, rejections);
-      return s == null ? null : fromStruct(wasmKey, s, rejections);
-    }
-    if (any != null && holds(any, BYTES_VALUE)) {
-      try {
-        Struct node = FlatNodeReader.read(BytesValue.parseFrom(any.getValue()).getValue().asReadOnlyByteBuffer());
-        return node == null ? null : fromStruct(wasmKey, node, rejections);
-      } catch (InvalidProtocolBufferException | FlatNodeReader.MalformedFlatBufferException e) {
-        rejections.add(Rejection.MALFORMED_PEER_METADATA);
-        return null;
-      }
+    if (any != null && (holds(any, STRUCT) || holds(any, BYTES_VALUE))) {
+      return memo == null ? decode(wasmKey, any, rejections) : memo.decode(wasmKey, any, rejections);
     }
     return null;
+  }
+
+  /** One filter-state value, a Struct or a BytesValue holding a FlatNode, read as the peer of {@code source}. */
+  static PeerMetadata decode(String source, Any any, List<Rejection> rejections) {
+    if (holds(any, STRUCT)) {
+      Struct s = struct(any, rejections);
+      return s == null ? null : fromStruct(source, s, rejections);
+    }
+    try {
+      Struct node = FlatNodeReader.read(BytesValue.parseFrom(any.getValue()).getValue().asReadOnlyByteBuffer());
+      return node == null ? null : fromStruct(source, node, rejections);
+    } catch (InvalidProtocolBufferException | FlatNodeReader.MalformedFlatBufferException e) {
+      rejections.add(Rejection.MALFORMED_PEER_METADATA);
+      return null;
+    }
   }
 
   private static final String STRUCT = Struct.getDescriptor().getFullName();

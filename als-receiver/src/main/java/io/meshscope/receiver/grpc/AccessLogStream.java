@@ -11,6 +11,7 @@ import io.meshscope.receiver.ReceiverMetrics;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.FieldValues;
 import io.meshscope.receiver.domain.IdentityParser;
+import io.meshscope.receiver.domain.PeerMetadataMemo;
 import io.meshscope.receiver.domain.Rejection;
 import io.meshscope.receiver.domain.StreamIdentity;
 import java.time.Clock;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class AccessLogStream implements StreamObserver<AccessLogService.Incoming> {
 
   private static final Logger log = LoggerFactory.getLogger(AccessLogStream.class);
+  /** Per worker thread, so the memo needs no lock and its size is bounded by the thread count. */
+  private static final ThreadLocal<PeerMetadataMemo> PEERS = ThreadLocal.withInitial(() -> new PeerMetadataMemo(4096));
 
   private final long id;
   private final String peer;
@@ -75,6 +78,7 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
       }
     }
     Instant now = clock.instant();
+    PeerMetadataMemo peers = PEERS.get();
     int count;
     switch (message.getLogEntriesCase()) {
       case HTTP_LOGS -> {
@@ -82,7 +86,7 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
         metrics.received("HTTP", count);
         budget.take(count);
         for (HTTPAccessLogEntry e : message.getHttpLogs().getLogEntryList()) {
-          forward(EntryNormalizer.http(e, identity, now));
+          forward(EntryNormalizer.http(e, identity, now, peers));
         }
       }
       case TCP_LOGS -> {
@@ -90,7 +94,7 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
         metrics.received("TCP", count);
         budget.take(count);
         for (TCPAccessLogEntry e : message.getTcpLogs().getLogEntryList()) {
-          forward(EntryNormalizer.tcp(e, identity, now));
+          forward(EntryNormalizer.tcp(e, identity, now, peers));
         }
       }
       default -> {

@@ -1,0 +1,66 @@
+package io.meshscope.receiver.domain;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.meshscope.schemas.PeerMetadata;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Remembers what recent peer-metadata values decoded to. A proxy talks to a handful of peers, so
+ * the same bytes arrive entry after entry, and parsing them (a Struct with nested labels, or a
+ * FlatBuffer) was the largest part of normalizing an inbound entry. Bounded (least recently used
+ * goes first); not thread-safe: one per thread. The rejections found when a value was decoded are
+ * reported again on every hit, so counts stay per entry.
+ */
+public final class PeerMetadataMemo {
+
+  private record Key(String source, String typeUrl, ByteString value) {}
+
+  private record Decoded(PeerMetadata peer, List<Rejection> rejections) {}
+
+  private final Map<Key, Decoded> decoded;
+  private long hits;
+  private long misses;
+
+  public PeerMetadataMemo(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    this.decoded = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Key, Decoded> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
+  PeerMetadata decode(String source, Any any, List<Rejection> rejections) {
+    Key key = new Key(source, any.getTypeUrl(), any.getValue());
+    Decoded d = decoded.get(key);
+    if (d == null) {
+      misses++;
+      List<Rejection> found = new ArrayList<>(0);
+      d = new Decoded(PeerMetadataDecoder.decode(source, any, found), List.copyOf(found));
+      decoded.put(key, d);
+    } else {
+      hits++;
+    }
+    rejections.addAll(d.rejections());
+    return d.peer();
+  }
+
+  public long hits() {
+    return hits;
+  }
+
+  public long misses() {
+    return misses;
+  }
+
+  public int size() {
+    return decoded.size();
+  }
+}
