@@ -5,7 +5,7 @@ public final class TopicSerdes {
   private TopicSerdes() {}
 
   public static JsonSerde<AccessRecord> accessRecord() {
-    return new JsonSerde<>(AccessRecord.class);
+    return new JsonSerde<>(AccessRecord.class, new AccessRecordReader(Json.mapper().getFactory())::read);
   }
 
   public static JsonSerde<DependencyGraph> dependencyGraph() {

@@ -82,7 +82,7 @@ class AccessRecordWriterTest {
     return new String(TopicSerdes.accessRecord().serialize("t", r), StandardCharsets.UTF_8);
   }
 
-  private static AccessRecord record(Random random, Reporter reporter) {
+  static AccessRecord record(Random random, Reporter reporter) {
     return new AccessRecord(
         AccessRecord.CURRENT_VERSION,
         Instant.ofEpochSecond(random.nextLong(0, 4_000_000_000L), random.nextBoolean() ? 0 : random.nextInt(1_000_000_000)),
@@ -111,7 +111,7 @@ class AccessRecordWriterTest {
         list(random));
   }
 
-  private static Reporter reporter(Random random) {
+  static Reporter reporter(Random random) {
     return new Reporter(text(random, 1, 10), maybe(random),
         WorkloadRef.of(text(random, 1, 12), text(random, 1, 12), map(random)), maybe(random), list(random),
         map(random), maybe(random), maybe(random), maybe(random));

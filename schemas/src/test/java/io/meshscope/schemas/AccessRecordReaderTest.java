@@ -1,0 +1,110 @@
+package io.meshscope.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The streaming AccessRecord reader, with its bean-reader fallback, must answer as the bean reader alone. */
+class AccessRecordReaderTest {
+
+  private final JsonSerde<AccessRecord> fast = TopicSerdes.accessRecord();
+  private final JsonSerde<AccessRecord> beans = new JsonSerde<>(AccessRecord.class);
+  private final AccessRecordReader reader = new AccessRecordReader(Json.mapper().getFactory());
+
+  @Test
+  void plainRecordsAreReadByTheStreamingReaderAsTheBeanReaderReadsThem() throws Exception {
+    Random random = new Random(5);
+    for (int i = 0; i < 2_000; i++) {
+      AccessRecord r = AccessRecordWriterTest.record(random, random.nextInt(5) == 0 ? null
+          : AccessRecordWriterTest.reporter(random));
+      byte[] bytes = Json.beanMapper().writeValueAsBytes(r);
+      AccessRecord read = reader.read(bytes); // throws NotPlain if it gave up: it must not on plain records
+      assertEquals(r, read, "record " + i);
+      assertEquals(beans.deserialize("t", bytes), read);
+    }
+    assertEquals(SampleRecords.accessRecord(),
+        reader.read(Json.beanMapper().writeValueAsBytes(SampleRecords.accessRecord())));
+  }
+
+  @Test
+  void mutatedRecordsGetTheBeanReadersAnswerRecordOrMessage() throws Exception {
+    Random random = new Random(6);
+    int streamed = 0;
+    for (int i = 0; i < 4_000; i++) {
+      AccessRecord r = AccessRecordWriterTest.record(random, AccessRecordWriterTest.reporter(random));
+      ObjectNode tree = Json.beanMapper().valueToTree(r);
+      String json = mutate(random, tree);
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      String expected = outcome(beans, bytes);
+      assertEquals(expected, outcome(fast, bytes), "mutation " + i + ": " + json);
+      try {
+        reader.read(bytes);
+        streamed++;
+      } catch (AccessRecordReader.NotPlain e) {
+        // the bean reader decided
+      }
+    }
+    // The mutations must leave many records to the streaming path, or this test checks only the fallback.
+    assertTrue(streamed > 1_000, "streamed " + streamed);
+  }
+
+  private static String outcome(JsonSerde<AccessRecord> serde, byte[] bytes) {
+    try {
+      return "record " + serde.deserialize("t", bytes);
+    } catch (MalformedRecordException e) {
+      return "refused " + e.getMessage();
+    }
+  }
+
+  private static final List<String> TEXT_FIELDS = List.of("logName", "protocol", "httpVersion", "routeName",
+      "responseCodeDetails", "downstreamRemoteAddress", "startTime", "receivedAt");
+  private static final List<String> NUMBER_FIELDS = List.of("schemaVersion", "responseCode", "bytesReceived",
+      "bytesSent", "durationMicros");
+  private static final List<String> LIST_FIELDS = List.of("responseFlags", "peerSans", "flags");
+
+  private static String mutate(Random random, ObjectNode tree) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    List<String> fields = new ArrayList<>();
+    tree.fieldNames().forEachRemaining(fields::add);
+    String field = fields.get(random.nextInt(fields.size()));
+    switch (random.nextInt(14)) {
+      case 0 -> tree.remove(field);
+      case 1 -> tree.putNull(field);
+      case 2 -> tree.put(field, random.nextInt(3) - 1);
+      case 3 -> tree.put(field, "5");
+      case 4 -> tree.set("futureField", f.objectNode().put("x", 1).set("y", f.arrayNode().add(f.objectNode())));
+      case 5 -> tree.put(NUMBER_FIELDS.get(random.nextInt(NUMBER_FIELDS.size())), 1.5);
+      case 6 -> tree.put(NUMBER_FIELDS.get(random.nextInt(NUMBER_FIELDS.size())), Long.MAX_VALUE);
+      case 7 -> tree.put(NUMBER_FIELDS.get(random.nextInt(NUMBER_FIELDS.size())), "12");
+      case 8 -> tree.set(LIST_FIELDS.get(random.nextInt(LIST_FIELDS.size())), f.arrayNode().add("a").addNull());
+      case 9 -> tree.put(TEXT_FIELDS.get(random.nextInt(TEXT_FIELDS.size())), random.nextBoolean() ? "" : "2026-13-01");
+      case 10 -> {
+        JsonNode reporter = tree.get("reporter");
+        if (reporter instanceof ObjectNode o) {
+          switch (random.nextInt(4)) {
+            case 0 -> o.remove("workload");
+            case 1 -> ((ObjectNode) o.get("workload")).putNull("name");
+            case 2 -> ((ObjectNode) o.get("labels")).putNull("k");
+            default -> o.put("role", "  ");
+          }
+        }
+      }
+      case 11 -> {
+        return "{\"logName\":\"dup\"," + tree.toString().substring(1);
+      }
+      case 12 -> {
+        return tree.toString() + (random.nextBoolean() ? " {}" : " ");
+      }
+      default -> tree.put("startTime", random.nextBoolean() ? "2026-11-20T10:00:00+01:00" : "1700000000");
+    }
+    return tree.toString();
+  }
+}
