@@ -10,6 +10,7 @@ import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.TopicSerdes;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -46,8 +47,8 @@ public final class AnalyzerTopology {
   }
 
   public static void buildTopology(StreamsBuilder builder, AnalyzerSettings s) {
-    JsonSerde<Observation> observations = new JsonSerde<>(Observation.class);
-    JsonSerde<GraphState> states = new JsonSerde<>(GraphState.class);
+    Serde<Observation> observations = InternalSerdes.observation();
+    Serde<GraphState> states = InternalSerdes.graphState();
     JsonSerde<WorkloadAddress> addresses = new JsonSerde<>(WorkloadAddress.class);
     JsonSerde<DependencyGraph> graphs = TopicSerdes.dependencyGraph();
 
