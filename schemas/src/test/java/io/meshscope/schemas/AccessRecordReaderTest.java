@@ -56,6 +56,38 @@ class AccessRecordReaderTest {
     assertTrue(streamed > 1_000, "streamed " + streamed);
   }
 
+  @Test
+  void instantsAreReadAsInstantParseReadsThem() {
+    Random random = new Random(8);
+    List<String> samples = new ArrayList<>(List.of("2026-11-26T06:00:00Z", "2026-11-26T06:00:00.1Z",
+        "2024-02-29T23:59:59.999999999Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.123456Z",
+        "1970-01-01T00:00:00.000Z"));
+    for (int i = 0; i < 20_000; i++) {
+      samples.add(java.time.Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L),
+          random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000)).toString());
+    }
+    for (String s : samples) {
+      assertEquals(java.time.Instant.parse(s), AccessRecordReader.instant(s), s);
+    }
+    for (String bad : List.of("2023-02-29T00:00:00Z", "2026-11-26T24:00:00Z", "2026-11-26T06:00:00.Z",
+        "2026-11-26T06:00:00.1234567890Z", "2026-11-26T06:0a:00Z", "2026-11-26 06:00:00Z", "2026-13-01T00:00:00Z",
+        "2026-11-26T06:00:60Z", "+2026-11-26T06:00:00Z", "2026-11-26T06:00:00+01:00")) {
+      String viaParse;
+      try {
+        viaParse = String.valueOf(java.time.Instant.parse(bad));
+      } catch (java.time.format.DateTimeParseException e) {
+        viaParse = "refused";
+      }
+      String viaReader;
+      try {
+        viaReader = String.valueOf(AccessRecordReader.instant(bad));
+      } catch (java.time.format.DateTimeParseException e) {
+        viaReader = "refused";
+      }
+      assertEquals(viaParse, viaReader, bad);
+    }
+  }
+
   private static String outcome(JsonSerde<AccessRecord> serde, byte[] bytes) {
     try {
       return "record " + serde.deserialize("t", bytes);
