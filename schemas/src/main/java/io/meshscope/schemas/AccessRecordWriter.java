@@ -22,7 +22,7 @@ import java.util.Map;
 final class AccessRecordWriter extends JsonSerializer<AccessRecord> {
 
   /** The last reporter each thread wrote: entries of one ALS message arrive together on one thread. */
-  private static final ThreadLocal<LastReporter> LAST_REPORTER = new ThreadLocal<>();
+  private final ThreadLocal<LastReporter> lastReporter = new ThreadLocal<>();
   /** The last two seconds each thread formatted: a record's start and receive times, mostly. */
   private static final ThreadLocal<LastSeconds> LAST_SECONDS = ThreadLocal.withInitial(LastSeconds::new);
 
@@ -170,12 +170,12 @@ final class AccessRecordWriter extends JsonSerializer<AccessRecord> {
   }
 
   private SerializedString reporterJson(Reporter reporter) throws IOException {
-    LastReporter last = LAST_REPORTER.get();
+    LastReporter last = lastReporter.get();
     if (last == null || last.reporter() != reporter) {
       // As bytes, not as a String: the byte generator escapes surrogate pairs, the char one does not.
       last = new LastReporter(reporter, new SerializedString(
           new String(reporterWriter.writeValueAsBytes(reporter), StandardCharsets.UTF_8)));
-      LAST_REPORTER.set(last);
+      lastReporter.set(last);
     }
     return last.json();
   }
@@ -239,9 +239,8 @@ final class AccessRecordWriter extends JsonSerializer<AccessRecord> {
       g.writeStartObject();
       // Sorted already (the record keeps a sorted map), as ORDER_MAP_ENTRIES_BY_KEYS would write it.
       for (Map.Entry<String, String> e : p.labels().entrySet()) {
-        if (e.getValue() == null) {
-          g.writeNullField(e.getKey());
-        } else {
+        // NON_NULL applies to map values too: the bean writer leaves such an entry out.
+        if (e.getValue() != null) {
           g.writeStringField(e.getKey(), e.getValue());
         }
       }

@@ -27,8 +27,8 @@ class AccessRecordReaderTest {
           : AccessRecordWriterTest.reporter(random));
       byte[] bytes = Json.beanMapper().writeValueAsBytes(r);
       AccessRecord read = reader.read(bytes); // throws NotPlain if it gave up: it must not on plain records
-      assertEquals(r, read, "record " + i);
-      assertEquals(beans.deserialize("t", bytes), read);
+      // Not always equal to r: a null map value is not written, so it does not come back.
+      assertEquals(beans.deserialize("t", bytes), read, "record " + i);
     }
     assertEquals(SampleRecords.accessRecord(),
         reader.read(Json.beanMapper().writeValueAsBytes(SampleRecords.accessRecord())));
