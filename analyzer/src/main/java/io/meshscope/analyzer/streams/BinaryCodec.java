@@ -59,10 +59,24 @@ final class BinaryCodec {
       return writeLong(v);
     }
 
-    /** Length + 1 as a varint (0 is null), then UTF-8. */
+    /**
+     * Length + 1 as a varint (0 is null), then UTF-8. A string with an unpaired surrogate (logged
+     * text can hold one) would not survive UTF-8, so it goes as UTF-16 code units, its length
+     * negated.
+     */
     Writer writeString(String s) {
       if (s == null) {
         return writeLong(0);
+      }
+      if (hasUnpairedSurrogate(s)) {
+        writeLong(-(s.length() + 1L));
+        ensure(2 * s.length());
+        for (int i = 0; i < s.length(); i++) {
+          char c = s.charAt(i);
+          buf[pos++] = (byte) (c >>> 8);
+          buf[pos++] = (byte) c;
+        }
+        return this;
       }
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       writeLong(b.length + 1L);
@@ -81,6 +95,18 @@ final class BinaryCodec {
       writeLong(t.getEpochSecond());
       return writeInt(t.getNano());
     }
+  }
+
+  static boolean hasUnpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static final class Reader {
@@ -146,6 +172,19 @@ final class BinaryCodec {
       if (n == 0) {
         return null;
       }
+      if (n < 0) {
+        long chars = -n - 1;
+        if (chars > (buf.length - pos) / 2) {
+          throw new CorruptException("string of " + chars + " chars at byte " + pos + " exceeds the "
+              + (buf.length - pos) + " bytes left");
+        }
+        char[] out = new char[(int) chars];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = (char) (((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF));
+          pos += 2;
+        }
+        return new String(out);
+      }
       if (n < 0 || n - 1 > buf.length - pos) {
         throw new CorruptException("string of " + (n - 1) + " bytes at byte " + pos + " exceeds the "
             + (buf.length - pos) + " bytes left");
@@ -161,9 +200,12 @@ final class BinaryCodec {
       }
       long seconds = readLong();
       int nanos = readInt();
+      if (nanos < 0 || nanos > 999_999_999) {
+        throw new CorruptException("nanos out of range at byte " + pos + ": " + nanos);
+      }
       try {
         return Instant.ofEpochSecond(seconds, nanos);
-      } catch (java.time.DateTimeException e) {
+      } catch (java.time.DateTimeException | ArithmeticException e) {
         throw new CorruptException("instant out of range at byte " + pos + ": " + e.getMessage());
       }
     }

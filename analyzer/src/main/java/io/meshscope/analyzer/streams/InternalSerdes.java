@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * observation and the observations cross a topic twice, so their encoding was most of the
  * analyzer's CPU as JSON (about 40% in the benchmark's profile); {@link BinaryCodec} writes them
  * several times faster. The first byte is a format version. Values written as JSON by an earlier
- * release start with '{' and are still read, so an upgrade needs no reset.
+ * release start with '{' and are still read, so an upgrade needs no reset; a release before this
+ * one cannot read the binary values, so going back needs a reset of the application's state.
  */
 final class InternalSerdes {
   private InternalSerdes() {}
@@ -129,7 +130,7 @@ final class InternalSerdes {
 
   static byte[] writeObservation(Observation o) {
     BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V1);
-    w.writeByte(o.kind().ordinal());
+    w.writeByte(kindCode(o.kind()));
     writeWorkload(w, o.workload());
     w.writeString(o.role()).writeInstant(o.at()).writeString(o.host());
     w.writeBoolean(o.port() != null);
@@ -141,18 +142,28 @@ final class InternalSerdes {
   }
 
   static Observation readObservation(BinaryCodec.Reader r) {
-    int kind = r.readByte();
-    Observation.Kind[] kinds = Observation.Kind.values();
-    if (kind >= kinds.length) {
-      throw new BinaryCodec.CorruptException("unknown observation kind " + kind);
-    }
+    Observation.Kind kind = switch (r.readByte()) {
+      case 0 -> Observation.Kind.EDGE;
+      case 1 -> Observation.Kind.PRESENCE;
+      case 2 -> Observation.Kind.REJECTED;
+      default -> throw new BinaryCodec.CorruptException("unknown observation kind");
+    };
     WorkloadRef workload = readWorkload(r);
     String role = r.readString();
     var at = r.readInstant();
     String host = r.readString();
     Integer port = r.readBoolean() ? r.readInt() : null;
-    return new Observation(kinds[kind], workload, role, at, host, port, r.readString(), r.readString(),
+    return new Observation(kind, workload, role, at, host, port, r.readString(), r.readString(),
         r.readBoolean(), r.readString(), r.readString());
+  }
+
+  /** Fixed codes, so that reordering the enum cannot change what stored bytes mean. */
+  private static int kindCode(Observation.Kind kind) {
+    return switch (kind) {
+      case EDGE -> 0;
+      case PRESENCE -> 1;
+      case REJECTED -> 2;
+    };
   }
 
   private static void writeWorkload(BinaryCodec.Writer w, WorkloadRef ref) {

@@ -74,6 +74,21 @@ class InternalSerdesTest {
   }
 
   @Test
+  void unpairedSurrogatesAreKeptNotReplaced() {
+    Observation o = new Observation(Observation.Kind.REJECTED, WorkloadRef.of("ns", "a", Map.of()), "sidecar",
+        Instant.EPOCH, null, null, null, null, false, "x\ud800", "junk\udfff\ud83d\ude00");
+    assertEquals(o, observations.deserializer().deserialize("t", observations.serializer().serialize("t", o)));
+  }
+
+  @Test
+  void anInstantWithNanosOutOfRangeIsMalformed() {
+    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(InternalSerdes.FORMAT_V1).writeByte(1);
+    w.writeString("ns").writeString("a").writeLong(0).writeString("sidecar");
+    w.writeBoolean(true).writeLong(Long.MAX_VALUE).writeInt(1_000_000_000);
+    assertThrows(MalformedRecordException.class, () -> observations.deserializer().deserialize("t", w.toByteArray()));
+  }
+
+  @Test
   void randomBytesNeverEscapeAsAnythingButAMalformedRecord() {
     Random random = new Random(16);
     for (int i = 0; i < 5_000; i++) {
@@ -103,7 +118,8 @@ class InternalSerdesTest {
     }
     Map<String, GraphState.RejectedState> rejected = new HashMap<>();
     for (int i = random.nextInt(3); i > 0; i--) {
-      rejected.put("10.0.0." + random.nextInt(255) + "é\n", new GraphState.RejectedState("IP literal",
+      rejected.put("10.0.0." + random.nextInt(255) + (random.nextBoolean() ? "é\n" : "\ud800x\udc00"),
+          new GraphState.RejectedState("IP literal",
           random.nextInt(100), instant(random)));
     }
     return new GraphState(workload(random), random.nextBoolean() ? "sidecar" : "gateway", random.nextLong(),
