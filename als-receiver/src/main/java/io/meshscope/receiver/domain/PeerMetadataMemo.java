@@ -12,10 +12,14 @@ import java.util.Map;
  * Remembers what recent peer-metadata values decoded to. A proxy talks to a handful of peers, so
  * the same bytes arrive entry after entry, and parsing them (a Struct with nested labels, or a
  * FlatBuffer) was the largest part of normalizing an inbound entry. Bounded (least recently used
- * goes first); not thread-safe: one per thread. The rejections found when a value was decoded are
- * reported again on every hit, so counts stay per entry.
+ * goes first) in entries and in bytes: a value larger than {@link #MAX_VALUE_BYTES} (Istio's peer
+ * metadata is a few hundred) is decoded every time, never kept, so a proxy sending large distinct
+ * values cannot fill the heap. Not thread-safe: one per thread. The rejections found when a value
+ * was decoded are reported again on every hit, so counts stay per entry.
  */
 public final class PeerMetadataMemo {
+
+  static final int MAX_VALUE_BYTES = 4096;
 
   private record Key(String source, String typeUrl, ByteString value) {}
 
@@ -38,6 +42,10 @@ public final class PeerMetadataMemo {
   }
 
   PeerMetadata decode(String source, Any any, List<Rejection> rejections) {
+    if (any.getValue().size() > MAX_VALUE_BYTES) {
+      misses++;
+      return PeerMetadataDecoder.decode(source, any, rejections);
+    }
     Key key = new Key(source, any.getTypeUrl(), any.getValue());
     Decoded d = decoded.get(key);
     if (d == null) {

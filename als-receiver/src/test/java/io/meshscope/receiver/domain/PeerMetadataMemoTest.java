@@ -63,6 +63,19 @@ class PeerMetadataMemoTest {
   }
 
   @Test
+  void aLargeValueIsDecodedButNotKept() {
+    PeerMetadataMemo memo = new PeerMetadataMemo(8);
+    Any big = Any.pack(Entries.struct(Map.of("namespace", "ns", "app", "a",
+        "padding", "x".repeat(PeerMetadataMemo.MAX_VALUE_BYTES))));
+    for (int i = 0; i < 3; i++) {
+      PeerMetadata p = PeerMetadataDecoder.decode(Map.of("upstream_peer", big), true, new ArrayList<>(), memo);
+      assertEquals("a", p.workload());
+    }
+    assertEquals(0, memo.size());
+    assertEquals(3, memo.misses());
+  }
+
+  @Test
   void theLeastRecentlyUsedGoesFirst() {
     PeerMetadataMemo memo = new PeerMetadataMemo(2);
     Any a = peer("ns", "a");
