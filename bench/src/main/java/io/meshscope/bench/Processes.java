@@ -58,33 +58,57 @@ final class Processes {
     return Double.NaN;
   }
 
-  /**
-   * CPU seconds (user + system) each thread of a process has used, summed by thread name with its
-   * digits folded ({@code als-worker-3} -> {@code als-worker-N}). Linux only; empty elsewhere.
-   */
-  static java.util.Map<String, Double> cpuSecondsByThread(long pid) {
-    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+  /** CPU seconds (user + system) of a process, exited threads included, and of each live thread. */
+  record Cpu(double processSeconds, java.util.Map<String, Double> threadSeconds,
+      java.util.Map<String, String> threadNames) {
+
+    /**
+     * Seconds used since {@code before}, by thread name with digits folded ({@code als-worker-3}
+     * -> {@code als-worker-N}); a thread that started in between counts from zero. Threads that
+     * ended in between are in {@link #processSeconds} only.
+     */
+    java.util.Map<String, Double> byThreadSince(Cpu before) {
+      java.util.Map<String, Double> out = new java.util.TreeMap<>();
+      threadSeconds.forEach((tid, seconds) -> out.merge(threadNames.get(tid),
+          seconds - before.threadSeconds.getOrDefault(tid, 0.0), Double::sum));
+      return out;
+    }
+  }
+
+  /** Reads /proc (Linux; zeros elsewhere). Ticks are USER_HZ, 1/100 s on Linux. */
+  static Cpu cpu(long pid) {
+    java.util.Map<String, Double> seconds = new java.util.HashMap<>();
+    java.util.Map<String, String> names = new java.util.HashMap<>();
+    double process = ticks(Path.of("/proc/" + pid + "/stat"));
     Path tasks = Path.of("/proc/" + pid + "/task");
-    if (!Files.isDirectory(tasks)) {
-      return out;
-    }
-    try (var dirs = Files.list(tasks)) {
-      for (Path t : (Iterable<Path>) dirs::iterator) {
-        try {
-          String name = Files.readString(t.resolve("comm")).strip().replaceAll("\\d+", "N");
-          String stat = Files.readString(t.resolve("stat"));
-          // Fields after the parenthesised name; utime and stime are the 14th and 15th of the line.
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-          out.merge(name, seconds, Double::sum);
-        } catch (IOException | RuntimeException e) {
-          // the thread ended between listing and reading: it no longer counts
+    if (Files.isDirectory(tasks)) {
+      try (var dirs = Files.list(tasks)) {
+        for (Path t : (Iterable<Path>) dirs::iterator) {
+          try {
+            String name = Files.readString(t.resolve("comm")).strip().replaceAll("\\d+", "N");
+            double used = ticks(t.resolve("stat"));
+            seconds.put(t.getFileName().toString(), used);
+            names.put(t.getFileName().toString(), name);
+          } catch (IOException | RuntimeException e) {
+            // the thread ended between listing and reading: the process total has it
+          }
         }
+      } catch (IOException e) {
+        // no per-thread figures
       }
-    } catch (IOException e) {
-      return out;
     }
-    return out;
+    return new Cpu(process, seconds, names);
+  }
+
+  private static double ticks(Path stat) {
+    try {
+      String line = Files.readString(stat);
+      // After the parenthesised name; utime and stime are the 14th and 15th fields of the line.
+      String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -120,16 +120,16 @@ public final class ReceiverBenchmark {
         watch.until(() -> System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(warmupSeconds), Long.MAX_VALUE, "");
         double p1 = watch.produced;
         long t1 = System.nanoTime();
-        Map<String, Double> cpu1 = Processes.cpuSecondsByThread(receiver.pid());
-        double others1 = total(Processes.cpuSecondsByThread(sim.pid()))
-            + total(Processes.cpuSecondsByThread(ProcessHandle.current().pid()));
+        Processes.Cpu cpu1 = Processes.cpu(receiver.pid());
+        double others1 = Processes.cpu(sim.pid()).processSeconds()
+            + Processes.cpu(ProcessHandle.current().pid()).processSeconds();
         System.out.printf("bench: measuring %,d records...%n", records);
         watch.until(() -> watch.produced >= p1 + measured, TimeUnit.MINUTES.toNanos(15), records + " records");
         double p2 = watch.produced;
         long t2 = System.nanoTime();
-        Map<String, Double> cpu2 = Processes.cpuSecondsByThread(receiver.pid());
-        double others2 = total(Processes.cpuSecondsByThread(sim.pid()))
-            + total(Processes.cpuSecondsByThread(ProcessHandle.current().pid()));
+        Processes.Cpu cpu2 = Processes.cpu(receiver.pid());
+        double others2 = Processes.cpu(sim.pid()).processSeconds()
+            + Processes.cpu(ProcessHandle.current().pid()).processSeconds();
         double rate = (p2 - p1) / ((t2 - t1) / 1e9);
 
         String m = Processes.get(metricsUrl);
@@ -186,19 +186,17 @@ public final class ReceiverBenchmark {
   }
 
   /** Where the receiver's CPU went in the measured window, per thread group, as cores and as microseconds per entry. */
-  static String cpuReport(Map<String, Double> before, Map<String, Double> after, double seconds, double entries) {
-    List<Map.Entry<String, Double>> used = new ArrayList<>();
-    double total = 0;
-    for (var e : after.entrySet()) {
-      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-      total += d;
-      if (d / seconds >= 0.01) {
-        used.add(Map.entry(e.getKey(), d));
-      }
-    }
-    if (used.isEmpty()) {
+  static String cpuReport(Processes.Cpu before, Processes.Cpu after, double seconds, double entries) {
+    double total = after.processSeconds() - before.processSeconds();
+    if (total <= 0) {
       return "";
     }
+    List<Map.Entry<String, Double>> used = new ArrayList<>();
+    after.byThreadSince(before).forEach((name, d) -> {
+      if (d / seconds >= 0.01) {
+        used.add(Map.entry(name, d));
+      }
+    });
     used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
     StringBuilder b = new StringBuilder(String.format(
         "receiver CPU in the measured window: %.2f cores, %.1f us per entry%n", total / seconds, total / entries * 1e6));
@@ -211,10 +209,6 @@ public final class ReceiverBenchmark {
 
   private record Measured(double rate, double coldRate, double peakHeap, double rssMib, double rejected,
       double errors, String cpu) {}
-
-  private static double total(Map<String, Double> cpu) {
-    return cpu.values().stream().mapToDouble(Double::doubleValue).sum();
-  }
 
   /** Polls the receiver's metrics, keeping the peak heap, and fails early if simulate dies. */
   private static final class Watch {
@@ -263,15 +257,22 @@ public final class ReceiverBenchmark {
     Path log = work.resolve("producer-performance-" + name + ".log");
     String out = Processes.await(Processes.java(log, List.of("-Xmx512m"),
         "org.apache.kafka.tools.ProducerPerformance", args.toArray(String[]::new)), log, Duration.ofMinutes(15));
+    // ProducerPerformance prints a line per 5 s window, then a summary from its first send. Like the
+    // receiver's, its rate is taken after warm-up: the summary's records and time less the first window's.
     Matcher m = Pattern.compile("(\\d+) records sent, ([0-9.]+) records/sec").matcher(out);
-    double rate = Double.NaN;
+    List<double[]> lines = new ArrayList<>();
     while (m.find()) {
-      rate = Double.parseDouble(m.group(2));
+      lines.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
     }
-    if (Double.isNaN(rate)) {
+    if (lines.isEmpty()) {
       throw new IllegalStateException("no result from ProducerPerformance; see " + log);
     }
-    return rate;
+    double[] summary = lines.get(lines.size() - 1);
+    if (lines.size() < 2) {
+      return summary[1];
+    }
+    double[] first = lines.get(0);
+    return (summary[0] - first[0]) / (summary[0] / summary[1] - first[0] / first[1]);
   }
 
   /** Real access records, as the receiver writes them, one JSON per line; returns the mean size. */
