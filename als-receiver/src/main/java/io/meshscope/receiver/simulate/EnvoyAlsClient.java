@@ -175,6 +175,11 @@ public final class EnvoyAlsClient implements AutoCloseable {
     }
   }
 
+  /** Messages as their bytes, for sending what a protobuf marshaller would not (tests send junk too). */
+  public static MethodDescriptor.Marshaller<byte[]> bytesMarshaller() {
+    return new BytesMarshaller();
+  }
+
   private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     @Override
     public InputStream stream(byte[] value) {

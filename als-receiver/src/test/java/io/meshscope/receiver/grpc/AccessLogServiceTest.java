@@ -27,8 +27,6 @@ import io.meshscope.receiver.domain.Rejection;
 import io.meshscope.receiver.simulate.EnvoyAlsClient;
 import io.meshscope.receiver.simulate.Entries;
 import io.meshscope.schemas.AccessRecord;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -237,7 +235,7 @@ class AccessLogServiceTest {
   /** Sends bytes as one gRPC message on the ALS method, bypassing the protobuf marshaller. */
   private Status sendRaw(byte[] payload) throws InterruptedException {
     MethodDescriptor<byte[], byte[]> raw = AccessLogServiceGrpc.getStreamAccessLogsMethod()
-        .toBuilder(new BytesMarshaller(), new BytesMarshaller()).build();
+        .toBuilder(EnvoyAlsClient.bytesMarshaller(), EnvoyAlsClient.bytesMarshaller()).build();
     ClientCall<byte[], byte[]> call = channel.newCall(raw, CallOptions.DEFAULT);
     CountDownLatch closed = new CountDownLatch(1);
     AtomicReference<Status> result = new AtomicReference<>();
@@ -266,21 +264,5 @@ class AccessLogServiceTest {
       return i;
     }
     throw new AssertionError("not found");
-  }
-
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }
