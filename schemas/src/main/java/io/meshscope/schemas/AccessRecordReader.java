@@ -49,346 +49,122 @@ final class AccessRecordReader {
     }
   }
 
+  /** How a field's value is read. */
+  private enum Kind { STRING, INT, LONG, INSTANT, STRINGS, MAP, REPORTER, WORKLOAD, CLUSTER, REQUEST, PEER }
+
+  private record Field(String name, Kind kind) {}
+
+  // In each record's component order: the values array is passed to its constructor in that order.
+  private static final Field[] RECORD = {
+      new Field("schemaVersion", Kind.INT), new Field("startTime", Kind.INSTANT),
+      new Field("receivedAt", Kind.INSTANT), new Field("reporter", Kind.REPORTER), new Field("logName", Kind.STRING),
+      new Field("protocol", Kind.STRING), new Field("httpVersion", Kind.STRING),
+      new Field("upstreamCluster", Kind.CLUSTER), new Field("downstreamRemoteAddress", Kind.STRING),
+      new Field("downstreamLocalAddress", Kind.STRING), new Field("downstreamDirectRemoteAddress", Kind.STRING),
+      new Field("upstreamRemoteAddress", Kind.STRING), new Field("request", Kind.REQUEST),
+      new Field("responseCode", Kind.INT), new Field("responseCodeDetails", Kind.STRING),
+      new Field("responseFlags", Kind.STRINGS), new Field("bytesReceived", Kind.LONG),
+      new Field("bytesSent", Kind.LONG), new Field("durationMicros", Kind.LONG), new Field("routeName", Kind.STRING),
+      new Field("peerSans", Kind.STRINGS), new Field("upstreamPeer", Kind.PEER),
+      new Field("downstreamPeer", Kind.PEER), new Field("flags", Kind.STRINGS)};
+  private static final Field[] REPORTER = {
+      new Field("role", Kind.STRING), new Field("nodeId", Kind.STRING), new Field("workload", Kind.WORKLOAD),
+      new Field("pod", Kind.STRING), new Field("ips", Kind.STRINGS), new Field("labels", Kind.MAP),
+      new Field("istioVersion", Kind.STRING), new Field("clusterId", Kind.STRING),
+      new Field("serviceAccount", Kind.STRING)};
+  private static final Field[] WORKLOAD = {
+      new Field("namespace", Kind.STRING), new Field("name", Kind.STRING), new Field("selector", Kind.MAP)};
+  private static final Field[] CLUSTER = {
+      new Field("name", Kind.STRING), new Field("kind", Kind.STRING), new Field("port", Kind.INT),
+      new Field("subset", Kind.STRING), new Field("host", Kind.STRING)};
+  private static final Field[] REQUEST = {
+      new Field("method", Kind.STRING), new Field("scheme", Kind.STRING), new Field("authority", Kind.STRING),
+      new Field("path", Kind.STRING)};
+  private static final Field[] PEER = {
+      new Field("source", Kind.STRING), new Field("namespace", Kind.STRING), new Field("workload", Kind.STRING),
+      new Field("pod", Kind.STRING), new Field("serviceAccount", Kind.STRING), new Field("clusterId", Kind.STRING),
+      new Field("labels", Kind.MAP)};
+
+  @SuppressWarnings("unchecked")
   private static AccessRecord record(JsonParser p) throws IOException, NotPlain {
-    int schemaVersion = 0;
-    Instant startTime = null;
-    Instant receivedAt = null;
-    Reporter reporter = null;
-    String logName = null;
-    String protocol = null;
-    String httpVersion = null;
-    UpstreamCluster upstreamCluster = null;
-    String downstreamRemoteAddress = null;
-    String downstreamLocalAddress = null;
-    String downstreamDirectRemoteAddress = null;
-    String upstreamRemoteAddress = null;
-    HttpRequest request = null;
-    Integer responseCode = null;
-    String responseCodeDetails = null;
-    List<String> responseFlags = null;
-    long bytesReceived = 0;
-    long bytesSent = 0;
-    Long durationMicros = null;
-    String routeName = null;
-    List<String> peerSans = null;
-    PeerMetadata upstreamPeer = null;
-    PeerMetadata downstreamPeer = null;
-    List<String> flags = null;
-    Seen seen = new Seen();
+    Object[] v = fields(p, RECORD);
+    // A missing or null number is 0 for a primitive component, as the bean reader makes it.
+    return new AccessRecord(v[0] == null ? 0 : (Integer) v[0], (Instant) v[1], (Instant) v[2], (Reporter) v[3],
+        (String) v[4], (String) v[5], (String) v[6], (UpstreamCluster) v[7], (String) v[8], (String) v[9],
+        (String) v[10], (String) v[11], (HttpRequest) v[12], (Integer) v[13], (String) v[14], (List<String>) v[15],
+        v[16] == null ? 0 : (Long) v[16], v[17] == null ? 0 : (Long) v[17], (Long) v[18], (String) v[19],
+        (List<String>) v[20], (PeerMetadata) v[21], (PeerMetadata) v[22], (List<String>) v[23]);
+  }
+
+  /** The object's known fields, in {@code fields} order; unknown ones are skipped, a repeated one gives up. */
+  private static Object[] fields(JsonParser p, Field[] fields) throws IOException, NotPlain {
+    Object[] values = new Object[fields.length];
+    int seen = 0;
     String name;
     while ((name = p.nextFieldName()) != null) {
       JsonToken t = p.nextToken();
-      switch (name) {
-        case "schemaVersion" -> {
-          seen.once(0);
-          schemaVersion = integer(p, t);
-        }
-        case "startTime" -> {
-          seen.once(1);
-          startTime = instant(p, t);
-        }
-        case "receivedAt" -> {
-          seen.once(2);
-          receivedAt = instant(p, t);
-        }
-        case "reporter" -> {
-          seen.once(3);
-          reporter = t == JsonToken.VALUE_NULL ? null : reporter(p, t);
-        }
-        case "logName" -> {
-          seen.once(4);
-          logName = string(p, t);
-        }
-        case "protocol" -> {
-          seen.once(5);
-          protocol = string(p, t);
-        }
-        case "httpVersion" -> {
-          seen.once(6);
-          httpVersion = string(p, t);
-        }
-        case "upstreamCluster" -> {
-          seen.once(7);
-          upstreamCluster = t == JsonToken.VALUE_NULL ? null : cluster(p, t);
-        }
-        case "downstreamRemoteAddress" -> {
-          seen.once(8);
-          downstreamRemoteAddress = string(p, t);
-        }
-        case "downstreamLocalAddress" -> {
-          seen.once(9);
-          downstreamLocalAddress = string(p, t);
-        }
-        case "downstreamDirectRemoteAddress" -> {
-          seen.once(10);
-          downstreamDirectRemoteAddress = string(p, t);
-        }
-        case "upstreamRemoteAddress" -> {
-          seen.once(11);
-          upstreamRemoteAddress = string(p, t);
-        }
-        case "request" -> {
-          seen.once(12);
-          request = t == JsonToken.VALUE_NULL ? null : request(p, t);
-        }
-        case "responseCode" -> {
-          seen.once(13);
-          responseCode = t == JsonToken.VALUE_NULL ? null : integer(p, t);
-        }
-        case "responseCodeDetails" -> {
-          seen.once(14);
-          responseCodeDetails = string(p, t);
-        }
-        case "responseFlags" -> {
-          seen.once(15);
-          responseFlags = strings(p, t);
-        }
-        case "bytesReceived" -> {
-          seen.once(16);
-          bytesReceived = longValue(p, t);
-        }
-        case "bytesSent" -> {
-          seen.once(17);
-          bytesSent = longValue(p, t);
-        }
-        case "durationMicros" -> {
-          seen.once(18);
-          durationMicros = t == JsonToken.VALUE_NULL ? null : longValue(p, t);
-        }
-        case "routeName" -> {
-          seen.once(19);
-          routeName = string(p, t);
-        }
-        case "peerSans" -> {
-          seen.once(20);
-          peerSans = strings(p, t);
-        }
-        case "upstreamPeer" -> {
-          seen.once(21);
-          upstreamPeer = t == JsonToken.VALUE_NULL ? null : peer(p, t);
-        }
-        case "downstreamPeer" -> {
-          seen.once(22);
-          downstreamPeer = t == JsonToken.VALUE_NULL ? null : peer(p, t);
-        }
-        case "flags" -> {
-          seen.once(23);
-          flags = strings(p, t);
-        }
+      int i = indexOf(fields, name);
+      if (i < 0) {
         // A newer writer's field: ignored, as FAIL_ON_UNKNOWN_PROPERTIES is off for the bean reader.
-        default -> p.skipChildren();
+        p.skipChildren();
+        continue;
       }
+      if ((seen & (1 << i)) != 0) {
+        throw NOT_PLAIN;
+      }
+      seen |= 1 << i;
+      values[i] = t == JsonToken.VALUE_NULL ? null : value(p, t, fields[i].kind());
     }
     expect(p.currentToken(), JsonToken.END_OBJECT);
-    return new AccessRecord(schemaVersion, startTime, receivedAt, reporter, logName, protocol, httpVersion,
-        upstreamCluster, downstreamRemoteAddress, downstreamLocalAddress, downstreamDirectRemoteAddress,
-        upstreamRemoteAddress, request, responseCode, responseCodeDetails, responseFlags, bytesReceived, bytesSent,
-        durationMicros, routeName, peerSans, upstreamPeer, downstreamPeer, flags);
+    return values;
   }
 
-  private static Reporter reporter(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.START_OBJECT);
-    String role = null;
-    String nodeId = null;
-    WorkloadRef workload = null;
-    String pod = null;
-    List<String> ips = null;
-    Map<String, String> labels = null;
-    String istioVersion = null;
-    String clusterId = null;
-    String serviceAccount = null;
-    Seen seen = new Seen();
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      switch (name) {
-        case "role" -> {
-          seen.once(0);
-          role = string(p, v);
-        }
-        case "nodeId" -> {
-          seen.once(1);
-          nodeId = string(p, v);
-        }
-        case "workload" -> {
-          seen.once(2);
-          workload = v == JsonToken.VALUE_NULL ? null : workload(p, v);
-        }
-        case "pod" -> {
-          seen.once(3);
-          pod = string(p, v);
-        }
-        case "ips" -> {
-          seen.once(4);
-          ips = strings(p, v);
-        }
-        case "labels" -> {
-          seen.once(5);
-          labels = map(p, v);
-        }
-        case "istioVersion" -> {
-          seen.once(6);
-          istioVersion = string(p, v);
-        }
-        case "clusterId" -> {
-          seen.once(7);
-          clusterId = string(p, v);
-        }
-        case "serviceAccount" -> {
-          seen.once(8);
-          serviceAccount = string(p, v);
-        }
-        default -> p.skipChildren();
+  private static int indexOf(Field[] fields, String name) {
+    for (int i = 0; i < fields.length; i++) {
+      if (fields[i].name().equals(name)) {
+        return i;
       }
     }
-    return new Reporter(role, nodeId, workload, pod, ips, labels, istioVersion, clusterId, serviceAccount);
+    return -1;
   }
 
-  private static WorkloadRef workload(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.START_OBJECT);
-    String namespace = null;
-    String name = null;
-    Map<String, String> selector = null;
-    Seen seen = new Seen();
-    String field;
-    while ((field = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "namespace" -> {
-          seen.once(0);
-          namespace = string(p, v);
-        }
-        case "name" -> {
-          seen.once(1);
-          name = string(p, v);
-        }
-        case "selector" -> {
-          seen.once(2);
-          selector = map(p, v);
-        }
-        default -> p.skipChildren();
+  @SuppressWarnings("unchecked")
+  private static Object value(JsonParser p, JsonToken t, Kind kind) throws IOException, NotPlain {
+    return switch (kind) {
+      case STRING -> string(p, t);
+      case INT -> integer(p, t);
+      case LONG -> longValue(p, t);
+      case INSTANT -> instant(p, t);
+      case STRINGS -> strings(p, t);
+      case MAP -> map(p, t);
+      case REPORTER -> {
+        Object[] v = object(p, t, REPORTER);
+        yield new Reporter((String) v[0], (String) v[1], (WorkloadRef) v[2], (String) v[3], (List<String>) v[4],
+            (Map<String, String>) v[5], (String) v[6], (String) v[7], (String) v[8]);
       }
-    }
-    return new WorkloadRef(namespace, name, selector);
+      case WORKLOAD -> {
+        Object[] v = object(p, t, WORKLOAD);
+        yield new WorkloadRef((String) v[0], (String) v[1], (Map<String, String>) v[2]);
+      }
+      case CLUSTER -> {
+        Object[] v = object(p, t, CLUSTER);
+        yield new UpstreamCluster((String) v[0], (String) v[1], (Integer) v[2], (String) v[3], (String) v[4]);
+      }
+      case REQUEST -> {
+        Object[] v = object(p, t, REQUEST);
+        yield new HttpRequest((String) v[0], (String) v[1], (String) v[2], (String) v[3]);
+      }
+      case PEER -> {
+        Object[] v = object(p, t, PEER);
+        yield new PeerMetadata((String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
+            (String) v[5], (Map<String, String>) v[6]);
+      }
+    };
   }
 
-  private static UpstreamCluster cluster(JsonParser p, JsonToken t) throws IOException, NotPlain {
+  private static Object[] object(JsonParser p, JsonToken t, Field[] fields) throws IOException, NotPlain {
     expect(t, JsonToken.START_OBJECT);
-    String name = null;
-    String kind = null;
-    Integer port = null;
-    String subset = null;
-    String host = null;
-    Seen seen = new Seen();
-    String field;
-    while ((field = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "name" -> {
-          seen.once(0);
-          name = string(p, v);
-        }
-        case "kind" -> {
-          seen.once(1);
-          kind = string(p, v);
-        }
-        case "port" -> {
-          seen.once(2);
-          port = v == JsonToken.VALUE_NULL ? null : integer(p, v);
-        }
-        case "subset" -> {
-          seen.once(3);
-          subset = string(p, v);
-        }
-        case "host" -> {
-          seen.once(4);
-          host = string(p, v);
-        }
-        default -> p.skipChildren();
-      }
-    }
-    return new UpstreamCluster(name, kind, port, subset, host);
-  }
-
-  private static HttpRequest request(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.START_OBJECT);
-    String method = null;
-    String scheme = null;
-    String authority = null;
-    String path = null;
-    Seen seen = new Seen();
-    String field;
-    while ((field = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "method" -> {
-          seen.once(0);
-          method = string(p, v);
-        }
-        case "scheme" -> {
-          seen.once(1);
-          scheme = string(p, v);
-        }
-        case "authority" -> {
-          seen.once(2);
-          authority = string(p, v);
-        }
-        case "path" -> {
-          seen.once(3);
-          path = string(p, v);
-        }
-        default -> p.skipChildren();
-      }
-    }
-    return new HttpRequest(method, scheme, authority, path);
-  }
-
-  private static PeerMetadata peer(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.START_OBJECT);
-    String source = null;
-    String namespace = null;
-    String workload = null;
-    String pod = null;
-    String serviceAccount = null;
-    String clusterId = null;
-    Map<String, String> labels = null;
-    Seen seen = new Seen();
-    String field;
-    while ((field = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "source" -> {
-          seen.once(0);
-          source = string(p, v);
-        }
-        case "namespace" -> {
-          seen.once(1);
-          namespace = string(p, v);
-        }
-        case "workload" -> {
-          seen.once(2);
-          workload = string(p, v);
-        }
-        case "pod" -> {
-          seen.once(3);
-          pod = string(p, v);
-        }
-        case "serviceAccount" -> {
-          seen.once(4);
-          serviceAccount = string(p, v);
-        }
-        case "clusterId" -> {
-          seen.once(5);
-          clusterId = string(p, v);
-        }
-        case "labels" -> {
-          seen.once(6);
-          labels = map(p, v);
-        }
-        default -> p.skipChildren();
-      }
-    }
-    return new PeerMetadata(source, namespace, workload, pod, serviceAccount, clusterId, labels);
+    return fields(p, fields);
   }
 
   private static String string(JsonParser p, JsonToken t) throws IOException, NotPlain {
@@ -508,19 +284,6 @@ final class AccessRecordReader {
   private static void expect(JsonToken actual, JsonToken expected) throws NotPlain {
     if (actual != expected) {
       throw NOT_PLAIN;
-    }
-  }
-
-  /** Which fields of one object were read: a second time is for the bean reader to judge. */
-  private static final class Seen {
-    private int bits;
-
-    void once(int field) throws NotPlain {
-      int bit = 1 << field;
-      if ((bits & bit) != 0) {
-        throw NOT_PLAIN;
-      }
-      bits |= bit;
     }
   }
 }
