@@ -30,6 +30,9 @@ public final class StreamsProperties {
     // fresher than a second, and a transaction per second is much cheaper.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 32L * 1024 * 1024);
+    // Kafka Streams runs one thread unless told otherwise, which leaves the other cores idle; a
+    // thread per core shares the tasks (partitions) among them.
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors());
     // A record that cannot be read or processed goes to the dead-letter topic, with the exception
     // in its headers, and the application keeps running.
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
