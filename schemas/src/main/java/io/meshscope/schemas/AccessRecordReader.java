@@ -129,6 +129,7 @@ final class AccessRecordReader {
   }
 
   @SuppressWarnings("unchecked")
+  /** A value that is not JSON null (the caller has taken care of that). */
   private static Object value(JsonParser p, JsonToken t, Kind kind) throws IOException, NotPlain {
     return switch (kind) {
       case STRING -> string(p, t);
@@ -168,17 +169,11 @@ final class AccessRecordReader {
   }
 
   private static String string(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
     expect(t, JsonToken.VALUE_STRING);
     return p.getText();
   }
 
   private static Instant instant(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
     expect(t, JsonToken.VALUE_STRING);
     return instant(p.getText());
   }
@@ -252,9 +247,6 @@ final class AccessRecordReader {
   }
 
   private static List<String> strings(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
     expect(t, JsonToken.START_ARRAY);
     List<String> out = new ArrayList<>();
     JsonToken v;
@@ -266,9 +258,6 @@ final class AccessRecordReader {
   }
 
   private static Map<String, String> map(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
     expect(t, JsonToken.START_OBJECT);
     Map<String, String> out = new TreeMap<>();
     String key;

@@ -185,7 +185,7 @@ final class BinaryCodec {
         }
         return new String(out);
       }
-      if (n < 0 || n - 1 > buf.length - pos) {
+      if (n - 1 > buf.length - pos) {
         throw new CorruptException("string of " + (n - 1) + " bytes at byte " + pos + " exceeds the "
             + (buf.length - pos) + " bytes left");
       }

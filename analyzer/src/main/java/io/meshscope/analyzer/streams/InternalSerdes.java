@@ -5,10 +5,8 @@ import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.MalformedRecordException;
 import io.meshscope.schemas.WorkloadRef;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -193,10 +191,10 @@ final class InternalSerdes {
 
   private static Set<String> readStrings(BinaryCodec.Reader r) {
     int n = r.readCount();
-    List<String> values = new ArrayList<>(n);
+    Set<String> values = new HashSet<>();
     for (int i = 0; i < n; i++) {
       values.add(r.readString());
     }
-    return new HashSet<>(values);
+    return values;
   }
 }
