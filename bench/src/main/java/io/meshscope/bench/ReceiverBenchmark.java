@@ -228,7 +228,7 @@ public final class ReceiverBenchmark {
       long t0 = System.nanoTime();
       while (true) {
         String m = Processes.get(url);
-        produced = Processes.metric(m, "meshscope_receiver_entries_produced_total");
+        produced = Processes.metric(m, PRODUCED);
         peakHeap = Math.max(peakHeap, Processes.metric(m, "jvm_memory_used_bytes{area=\"heap\"}"));
         if (done.getAsBoolean()) {
           return;
@@ -314,8 +314,10 @@ public final class ReceiverBenchmark {
     throw new IllegalStateException("the receiver did not start; see " + log);
   }
 
+  private static final String PRODUCED = "meshscope_receiver_entries_produced_total";
+
   static double produced(String url) throws Exception {
-    return Processes.metric(Processes.get(url), "meshscope_receiver_entries_produced_total");
+    return Processes.metric(Processes.get(url), PRODUCED);
   }
 
   static int freePort() throws java.io.IOException {

@@ -30,14 +30,18 @@ public final class PeerMetadataDecoder {
     String key = upstream ? "upstream_peer" : "downstream_peer";
     Any any = filterState.get(key);
     if (any != null && holds(any, STRUCT)) {
-      return memo == null ? decode(key, any, rejections) : memo.decode(key, any, rejections);
+      return decode(key, any, rejections, memo);
     }
     String wasmKey = upstream ? "wasm.upstream_peer" : "wasm.downstream_peer";
     any = filterState.get(wasmKey);
     if (any != null && (holds(any, STRUCT) || holds(any, BYTES_VALUE))) {
-      return memo == null ? decode(wasmKey, any, rejections) : memo.decode(wasmKey, any, rejections);
+      return decode(wasmKey, any, rejections, memo);
     }
     return null;
+  }
+
+  private static PeerMetadata decode(String source, Any any, List<Rejection> rejections, PeerMetadataMemo memo) {
+    return memo == null ? decode(source, any, rejections) : memo.decode(source, any, rejections);
   }
 
   /** One filter-state value, a Struct or a BytesValue holding a FlatNode, read as the peer of {@code source}. */
