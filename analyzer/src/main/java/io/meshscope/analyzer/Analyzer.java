@@ -37,7 +37,7 @@ public final class Analyzer implements AutoCloseable {
 
   public static Analyzer start(AnalyzerConfig config) {
     log.info("analyzer starting: {}", config.describe());
-    ensureTopics(config);
+    int accessLogPartitions = ensureTopics(config);
     HttpServer httpServer = null;
     String applicationServer = null;
     try {
@@ -49,7 +49,7 @@ public final class Analyzer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on http.port " + config.httpPort() + ": " + e.getMessage(), e);
     }
     AnalyzerSettings s = config.settings();
-    KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(s), StreamsProperties.of(config.bootstrapServers(),
+    KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(s, accessLogPartitions), StreamsProperties.of(config.bootstrapServers(),
         config.stateDir(), s.deadLetterTopic(), applicationServer, config.streams()));
     GraphQueryServer http = null;
     if (httpServer != null) {
@@ -80,8 +80,10 @@ public final class Analyzer implements AutoCloseable {
    * Creates the topics the analyzer writes, with their contract settings, where they are missing,
    * with as many partitions as the access-log topic (the directory must be readable as a table by
    * every instance; the graph topic's partitions are where downstream consumers scale).
+   *
+   * @return the access-log topic's partition count
    */
-  static void ensureTopics(AnalyzerConfig config) {
+  static int ensureTopics(AnalyzerConfig config) {
     AnalyzerSettings s = config.settings();
     int partitions;
     // The Streams overrides carry the cluster's client settings (TLS, SASL): the Admin client needs them too.
@@ -103,6 +105,7 @@ public final class Analyzer implements AutoCloseable {
     if (!created.isEmpty()) {
       log.info("created topics {}", created);
     }
+    return partitions;
   }
 
   public KafkaStreams streams() {

@@ -138,8 +138,16 @@ class AnalyzerIT {
     throw new AssertionError("graphs did not reach " + rounds + " rounds: " + graphs.values());
   }
 
-  /** Every Bookinfo edge shows all of {@code rounds}: each call twice (both sides), the gateway's once. */
+  /**
+   * Every Bookinfo edge shows all of {@code rounds}: each call twice (both sides), the gateway's once;
+   * and every workload has seen the last round, also those known only as callees (whose presence
+   * takes another path through the topology than the edges).
+   */
   private static boolean complete(Map<String, DependencyGraph> graphs, int rounds) {
+    Instant lastRound = T.plusSeconds(rounds - 1);
+    if (graphs.size() != 6 || !graphs.values().stream().allMatch(g -> lastRound.equals(g.windowEnd()))) {
+      return false;
+    }
     Map<String, Long> expected = Map.of(
         "bookinfo/productpage details", 2L * rounds,
         "bookinfo/productpage reviews", 2L * rounds,

@@ -31,22 +31,32 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * [access-logs] --unreadable--> [dead-letters]
  *        |
- * [access-logs] --extract (lookup: workload-directory)--> repartition by workload --merge--> [dependency-graphs]
- *        \--announce addresses--> [workload-directory] --> global store workload-directory
+ * [access-logs] --extract (lookup: workload-directory)--+--(already in the workload's partition)--+--merge--> [dependency-graphs]
+ *                                                        \--repartition by workload--------------/
+ * [access-logs] --announce addresses--> [workload-directory] --> global store workload-directory
  * </pre>
+ *
+ * <p>Access records are keyed by the calling workload, so most observations (a sidecar's outbound
+ * calls) are already in the partition of the workload they concern; only the others (inbound
+ * entries, egress-proxy traffic, callers known by IP) cross the repartition topic. Both paths meet
+ * in one sub-topology, so the repartition topic has as many partitions as the access-log topic.
  *
  * Every step and store is named so that internal topics keep their names across releases.
  */
 public final class AnalyzerTopology {
   private AnalyzerTopology() {}
 
-  public static Topology build(AnalyzerSettings settings) {
+  /**
+   * @param accessLogPartitions partitions of the access-log topic, to know which observations are
+   *     already where they belong; 0 when unknown, and then all are repartitioned
+   */
+  public static Topology build(AnalyzerSettings settings, int accessLogPartitions) {
     StreamsBuilder builder = new StreamsBuilder();
-    buildTopology(builder, settings);
+    buildTopology(builder, settings, new HomePartition(accessLogPartitions));
     return builder.build();
   }
 
-  public static void buildTopology(StreamsBuilder builder, AnalyzerSettings s) {
+  private static void buildTopology(StreamsBuilder builder, AnalyzerSettings s, HomePartition partitioning) {
     Serde<Observation> observations = InternalSerdes.observation();
     Serde<GraphState> states = InternalSerdes.graphState();
     JsonSerde<WorkloadAddress> addresses = new JsonSerde<>(WorkloadAddress.class);
@@ -77,8 +87,14 @@ public final class AnalyzerTopology {
 
     EdgeExtractor extractor = new EdgeExtractor(new HostNormalizer(s.meshDomain()), s.egressProxies());
     GraphMerge merge = new GraphMerge(s.limits());
-    input.process(() -> new ObservationExtractor(extractor), Named.as("extract-observations"))
-        .repartition(Repartitioned.with(Serdes.String(), observations).withName("observations-by-workload"))
+    KStream<String, ObservationExtractor.Routed> routed =
+        input.process(() -> new ObservationExtractor(extractor, partitioning), Named.as("extract-observations"));
+    KStream<String, Observation> home = routed.filter((k, v) -> v.home(), Named.as("observations-at-home"))
+        .mapValues(ObservationExtractor.Routed::observation, Named.as("home-observations"));
+    KStream<String, Observation> moved = routed.filterNot((k, v) -> v.home(), Named.as("observations-elsewhere"))
+        .mapValues(ObservationExtractor.Routed::observation, Named.as("moving-observations"))
+        .repartition(Repartitioned.with(Serdes.String(), observations).withName("observations-by-workload"));
+    home.merge(moved, Named.as("observations"))
         .process(() -> new GraphProcessor(merge, s.edgeTtl(), s.agingInterval()), Named.as("merge-graphs"),
             AnalyzerSettings.GRAPH_STORE)
         .to(s.graphTopic(), Produced.with(Serdes.String(), graphs).withName("graph-sink"));
