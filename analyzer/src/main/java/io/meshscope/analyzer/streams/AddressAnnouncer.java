@@ -42,14 +42,13 @@ final class AddressAnnouncer implements Processor<String, AccessRecord, String, 
     }
     Instant at = Instant.ofEpochMilli(record.timestamp());
     for (String ip : reporter.ips()) {
-      announce(ObservationExtractor.IP_PREFIX + ip, new WorkloadAddress(ip, reporter.workload(), reporter.role(), at),
-          record.timestamp());
+      announce(ObservationExtractor.IP_PREFIX + ip, new WorkloadAddress(ip, reporter.workload(), reporter.role(), at));
     }
     announce(ObservationExtractor.NAMESPACE_PREFIX + reporter.workload().namespace(),
-        new WorkloadAddress(null, reporter.workload(), reporter.role(), at), record.timestamp());
+        new WorkloadAddress(null, reporter.workload(), reporter.role(), at));
   }
 
-  private void announce(String key, WorkloadAddress address, long timestamp) {
+  private void announce(String key, WorkloadAddress address) {
     WorkloadAddress prev = announced.get(key);
     boolean namespaceMarker = address.ip() == null;
     boolean changed = prev == null
@@ -57,7 +56,11 @@ final class AddressAnnouncer implements Processor<String, AccessRecord, String, 
         || prev.seenAt().plus(REFRESH).isBefore(address.seenAt());
     if (changed) {
       announced.put(key, address);
-      context.forward(new Record<>(key, address, timestamp));
+      // Stamped with the wall clock, not the record's event time: a namespace is announced by every
+      // task that sees one of its workloads, each at its own event time, and the directory table
+      // would log every older stamp after a newer one as an out-of-order update. The event time is
+      // in the value.
+      context.forward(new Record<>(key, address, context.currentSystemTimeMs()));
     }
   }
 }
