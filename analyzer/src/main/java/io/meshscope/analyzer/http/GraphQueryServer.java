@@ -20,17 +20,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +109,7 @@ public final class GraphQueryServer implements AutoCloseable {
         sendJson(ex, r.statusCode(), r.body());
         return;
       }
-      GraphState state = store().get(key);
+      GraphState state = localGraph(key, meta);
       if (state == null) {
         send(ex, 404, "text/plain", "no graph for " + key + "\n");
       } else {
@@ -127,15 +130,49 @@ public final class GraphQueryServer implements AutoCloseable {
     }
   }
 
+  /** Graphs of the partitions this instance owns, as of their last commit (IQv2: the store is not a KeyValueStore). */
   private List<DependencyGraph> local() {
+    StateQueryResult<KeyValueIterator<String, GraphState>> result = streams.query(StateQueryRequest
+        .inStore(AnalyzerSettings.GRAPH_STORE).withQuery(RangeQuery.<String, GraphState>withNoBounds()).requireActive());
     List<DependencyGraph> out = new ArrayList<>();
-    try (KeyValueIterator<String, GraphState> it = store().all()) {
-      while (it.hasNext()) {
-        KeyValue<String, GraphState> kv = it.next();
-        out.add(GraphMerge.toGraph(kv.value, clock.instant()));
+    RuntimeException failure = null;
+    for (QueryResult<KeyValueIterator<String, GraphState>> r : result.getPartitionResults().values()) {
+      if (r.isFailure()) {
+        failure = failure != null ? failure : failed(r);
+        continue;
+      }
+      try (KeyValueIterator<String, GraphState> it = r.getResult()) {
+        while (failure == null && it.hasNext()) {
+          KeyValue<String, GraphState> kv = it.next();
+          out.add(GraphMerge.toGraph(kv.value, clock.instant()));
+        }
       }
     }
+    if (failure != null) {
+      throw failure;
+    }
     return out;
+  }
+
+  private GraphState localGraph(String key, KeyQueryMetadata meta) {
+    StateQueryRequest<GraphState> request = StateQueryRequest.inStore(AnalyzerSettings.GRAPH_STORE)
+        .withQuery(KeyQuery.<String, GraphState>withKey(key)).requireActive();
+    if (meta != null && meta.partition() >= 0) {
+      request = request.withPartitions(Set.of(meta.partition()));
+    }
+    for (QueryResult<GraphState> r : streams.query(request).getPartitionResults().values()) {
+      if (r.isFailure()) {
+        throw failed(r);
+      }
+      if (r.getResult() != null) {
+        return r.getResult();
+      }
+    }
+    return null;
+  }
+
+  private static IllegalStateException failed(QueryResult<?> r) {
+    return new IllegalStateException(r.getFailureReason() + ": " + r.getFailureMessage());
   }
 
   private List<DependencyGraph> everywhere() throws IOException, InterruptedException {
@@ -157,11 +194,6 @@ public final class GraphQueryServer implements AutoCloseable {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
         .timeout(Duration.ofSeconds(5)).GET().build();
     return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private ReadOnlyKeyValueStore<String, GraphState> store() {
-    return streams.store(StoreQueryParameters.fromNameAndType(AnalyzerSettings.GRAPH_STORE,
-        QueryableStoreTypes.<String, GraphState>keyValueStore()));
   }
 
   private static void sendJson(HttpExchange ex, int status, byte[] body) throws IOException {

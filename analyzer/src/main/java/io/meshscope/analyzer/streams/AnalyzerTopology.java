@@ -62,10 +62,10 @@ public final class AnalyzerTopology {
     JsonSerde<WorkloadAddress> addresses = new JsonSerde<>(WorkloadAddress.class);
     JsonSerde<DependencyGraph> graphs = TopicSerdes.dependencyGraph();
 
-    // Cached: a busy workload's state is read and rewritten for every observation; the cache keeps
-    // it in memory and sends only the last version per commit to RocksDB and the changelog.
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(AnalyzerSettings.GRAPH_STORE), Serdes.String(), states).withCachingEnabled());
+    // A busy workload's state is read and rewritten for every observation: it stays an object in
+    // memory, and only the last version per commit is serialized to RocksDB and the changelog.
+    builder.addStateStore(WriteBackStore.builder(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(AnalyzerSettings.GRAPH_STORE), Serdes.String(), states), 20_000));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(AnalyzerSettings.ANNOUNCED_STORE), Serdes.String(), addresses)
         .withCachingEnabled());

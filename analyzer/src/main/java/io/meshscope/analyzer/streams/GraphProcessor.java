@@ -14,7 +14,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps each workload's graph and publishes it when its edges change. Aging runs on stream time
@@ -29,8 +28,7 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
   private final Duration ttl;
   private final Duration agingInterval;
   private ProcessorContext<String, DependencyGraph> context;
-  private KeyValueStore<String, GraphState> store;
-  private StateCache<GraphState> states;
+  private WriteBackStore<GraphState> states;
 
   GraphProcessor(GraphMerge merge, Duration ttl, Duration agingInterval) {
     this.merge = merge;
@@ -41,14 +39,13 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
   @Override
   public void init(ProcessorContext<String, DependencyGraph> context) {
     this.context = context;
-    this.store = context.getStateStore(AnalyzerSettings.GRAPH_STORE);
-    this.states = new StateCache<>(store, 20_000);
+    this.states = context.getStateStore(AnalyzerSettings.GRAPH_STORE);
     context.schedule(agingInterval, PunctuationType.STREAM_TIME, this::ageAll);
   }
 
   @Override
   public void process(Record<String, Observation> record) {
-    GraphState before = states.get(record.key());
+    GraphState before = states.read(record.key());
     GraphMerge.Step merged = merge.apply(before, record.value());
     GraphState after = merge.expire(merged.state(), streamTime(), ttl).state();
     save(record.key(), before, after);
@@ -58,7 +55,8 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
     Instant now = Instant.ofEpochMilli(timestamp);
     List<KeyValue<String, GraphState>> changed = new ArrayList<>();
     // Collect first: writing to a store while iterating it is not safe in RocksDB's iterator.
-    try (KeyValueIterator<String, GraphState> all = store.all()) {
+    states.writeBack();
+    try (KeyValueIterator<String, GraphState> all = states.committed()) {
       while (all.hasNext()) {
         KeyValue<String, GraphState> kv = all.next();
         GraphMerge.Step aged = merge.expire(kv.value, now, ttl);
@@ -68,7 +66,7 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
       }
     }
     for (KeyValue<String, GraphState> kv : changed) {
-      save(kv.key, states.get(kv.key), kv.value, GraphMerge.refreshDue(kv.value, now, agingInterval));
+      save(kv.key, states.read(kv.key), kv.value, GraphMerge.refreshDue(kv.value, now, agingInterval));
     }
   }
 
@@ -82,7 +80,7 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
       after = GraphMerge.nextRevision(after, now);
       context.forward(new Record<>(key, GraphMerge.toGraph(after, now), now.toEpochMilli()));
     }
-    states.put(key, after);
+    states.write(key, after);
   }
 
   private Instant streamTime() {

@@ -90,9 +90,9 @@ class AnalyzerTopologyTest {
 
   /** What the store holds now: refused values show here (and over HTTP) without republishing. */
   private DependencyGraph stored(String key) {
-    org.apache.kafka.streams.state.KeyValueStore<String, io.meshscope.analyzer.domain.GraphState> store =
-        driver.getKeyValueStore(AnalyzerSettings.GRAPH_STORE);
-    return io.meshscope.analyzer.domain.GraphMerge.toGraph(store.get(key), T);
+    WriteBackStore<io.meshscope.analyzer.domain.GraphState> store =
+        (WriteBackStore<io.meshscope.analyzer.domain.GraphState>) driver.getStateStore(AnalyzerSettings.GRAPH_STORE);
+    return io.meshscope.analyzer.domain.GraphMerge.toGraph(store.read(key), T);
   }
 
   private static Set<String> hosts(DependencyGraph g) {

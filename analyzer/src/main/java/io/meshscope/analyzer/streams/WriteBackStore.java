@@ -1,0 +1,220 @@
+package io.meshscope.analyzer.streams;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * Objects in front of a logged key-value store, written back at each commit. A busy workload's
+ * graph changes with every record; Kafka's record cache would keep only the last version per
+ * commit too, but it holds bytes, so every change was serialized, and that was a sixth of the
+ * analyzer's CPU. Here a change is an object in a map; each changed key is serialized and written
+ * (to RocksDB and the changelog) once, when Kafka Streams flushes its caches.
+ *
+ * <p>Exactly once depends on that flush: Kafka Streams calls {@link #flushCache()} on a task's
+ * cached stores while preparing every commit, before it flushes the producer and commits the
+ * transaction, so the changelog holds every state change whose input offsets are committed.
+ * {@code CachedStateStore} is an internal interface of Kafka Streams (checked against 4.4's
+ * {@code StreamTask.prepareCommit}); a Kafka upgrade that stops calling it fails the integration
+ * test, whose queries see only what was written back.
+ *
+ * <p>Only the owning task's thread reads and writes it. Interactive queries (IQv2, from HTTP
+ * threads) go to the inner store: they see the state as of the last commit, at most a commit
+ * interval old, and never the maps the task's thread is changing. It is not a
+ * {@link KeyValueStore} on purpose: Kafka Streams would hand processors a decorator in its place.
+ */
+final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V> {
+
+  private final KeyValueStore<String, V> inner;
+  private final int capacity;
+  private final Map<String, V> dirty = new HashMap<>();
+  private final Map<String, V> recent;
+
+  WriteBackStore(KeyValueStore<String, V> inner, int capacity) {
+    this.inner = inner;
+    this.capacity = capacity;
+    this.recent = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
+  /** Builds the store around what {@code inner} builds, which must not cache (this is the cache). */
+  static <V> StoreBuilder<WriteBackStore<V>> builder(StoreBuilder<KeyValueStore<String, V>> inner, int capacity) {
+    return new StoreBuilder<>() {
+      @Override
+      public StoreBuilder<WriteBackStore<V>> withCachingEnabled() {
+        throw new UnsupportedOperationException("a write-back store is its own cache");
+      }
+
+      @Override
+      public StoreBuilder<WriteBackStore<V>> withCachingDisabled() {
+        inner.withCachingDisabled();
+        return this;
+      }
+
+      @Override
+      public StoreBuilder<WriteBackStore<V>> withLoggingEnabled(Map<String, String> config) {
+        inner.withLoggingEnabled(config);
+        return this;
+      }
+
+      @Override
+      public StoreBuilder<WriteBackStore<V>> withLoggingDisabled() {
+        inner.withLoggingDisabled();
+        return this;
+      }
+
+      @Override
+      public WriteBackStore<V> build() {
+        return new WriteBackStore<>(inner.withCachingDisabled().build(), capacity);
+      }
+
+      @Override
+      public Map<String, String> logConfig() {
+        return inner.logConfig();
+      }
+
+      @Override
+      public boolean loggingEnabled() {
+        return inner.loggingEnabled();
+      }
+
+      @Override
+      public String name() {
+        return inner.name();
+      }
+    };
+  }
+
+  /** The latest value, written back or not. Task thread only. */
+  V read(String key) {
+    V v = dirty.get(key);
+    if (v == null) {
+      v = recent.get(key);
+    }
+    if (v == null) {
+      v = inner.get(key);
+      if (v != null) {
+        recent.put(key, v);
+      }
+    }
+    return v;
+  }
+
+  /** Keeps {@code value} until the next commit. Task thread only. */
+  void write(String key, V value) {
+    dirty.put(key, value);
+    recent.put(key, value);
+    if (dirty.size() > capacity) {
+      writeBack(); // keeps memory bounded; still inside the task's open transaction
+    }
+  }
+
+  /** Writes every changed key to the inner store (and its changelog). Task thread only. */
+  void writeBack() {
+    for (Map.Entry<String, V> e : dirty.entrySet()) {
+      inner.put(e.getKey(), e.getValue());
+    }
+    dirty.clear();
+  }
+
+  @Override
+  public void flushCache() {
+    writeBack();
+  }
+
+  @Override
+  public void clearCache() {
+    // The task is closed dirty or its state is wiped: what was not committed is void.
+    dirty.clear();
+    recent.clear();
+  }
+
+  @Override
+  public boolean setFlushListener(CacheFlushListener<String, V> listener, boolean sendOldValues) {
+    return false; // nothing downstream is fed from this store's flushes
+  }
+
+  @Override
+  public void init(StateStoreContext context, StateStore root) {
+    // Again after a task is revived, with its state restored from the changelog: forget everything.
+    clearCache();
+    inner.init(context, root);
+  }
+
+  @Override
+  public void flush() {
+    writeBack();
+    inner.flush();
+  }
+
+  @Override
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    writeBack();
+    inner.commit(changelogOffsets);
+  }
+
+  @Override
+  public Long committedOffset(TopicPartition partition) {
+    return inner.committedOffset(partition);
+  }
+
+  @Override
+  public boolean managesOffsets() {
+    return inner.managesOffsets();
+  }
+
+  @Override
+  public void close() {
+    clearCache();
+    inner.close();
+  }
+
+  @Override
+  public String name() {
+    return inner.name();
+  }
+
+  @Override
+  public boolean persistent() {
+    return inner.persistent();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return inner.isOpen();
+  }
+
+  @Override
+  public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+    return inner.query(query, positionBound, config);
+  }
+
+  @Override
+  public org.apache.kafka.streams.query.Position getPosition() {
+    return inner.getPosition();
+  }
+
+  /**
+   * The state as of the last write-back, for iterating (task thread; call {@link #writeBack} first
+   * to include every change).
+   */
+  KeyValueIterator<String, V> committed() {
+    return inner.all();
+  }
+}

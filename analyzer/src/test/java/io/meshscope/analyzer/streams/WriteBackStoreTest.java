@@ -1,0 +1,84 @@
+package io.meshscope.analyzer.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WriteBackStoreTest {
+
+  private WriteBackStore<String> store;
+
+  @BeforeEach
+  void open() {
+    store = WriteBackStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("graphs"),
+        Serdes.String(), Serdes.String()).withLoggingDisabled(), 3).build();
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private Map<String, String> committed() {
+    Map<String, String> out = new TreeMap<>();
+    try (KeyValueIterator<String, String> it = store.committed()) {
+      while (it.hasNext()) {
+        KeyValue<String, String> kv = it.next();
+        out.put(kv.key, kv.value);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void changesReachTheInnerStoreOnlyAtTheFlushThatPrecedesACommit() {
+    store.write("a", "1");
+    store.write("a", "2");
+    assertEquals("2", store.read("a"));
+    assertEquals(Map.of(), committed(), "nothing is written before the flush");
+    store.flushCache();
+    assertEquals(Map.of("a", "2"), committed(), "only the last version is written");
+  }
+
+  @Test
+  void aTaskClosedDirtyForgetsWhatWasNotCommitted() {
+    store.write("a", "1");
+    store.flushCache();
+    store.write("a", "2");
+    store.write("b", "1");
+    store.clearCache();
+    assertEquals("1", store.read("a"));
+    assertNull(store.read("b"));
+    store.flushCache();
+    assertEquals(Map.of("a", "1"), committed());
+  }
+
+  @Test
+  void tooManyChangedKeysAreWrittenBackEarlyToBoundMemory() {
+    for (String k : new String[] {"a", "b", "c"}) {
+      store.write(k, k);
+    }
+    assertEquals(Map.of(), committed());
+    store.write("d", "d");
+    assertEquals(Map.of("a", "a", "b", "b", "c", "c", "d", "d"), committed());
+    assertEquals("a", store.read("a"), "evicted from memory, read back from the inner store");
+  }
+
+  @Test
+  void itCannotBeMadeToCacheTwice() {
+    assertThrows(UnsupportedOperationException.class, () -> WriteBackStore.builder(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore("x"), Serdes.String(), Serdes.String()), 1).withCachingEnabled());
+  }
+}
