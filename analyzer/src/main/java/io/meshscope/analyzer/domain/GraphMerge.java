@@ -62,8 +62,7 @@ public final class GraphMerge {
         if (e == null && edges.size() >= limits.maxEdges()) {
           rejected = reject(rejected, o.host(), "edge-limit", o.at());
         } else {
-          edges = new HashMap<>(edges);
-          edges.put(o.host(), e == null ? newEdge(o) : merge(e, o));
+          edges = with(edges, o.host(), e == null ? newEdge(o) : merge(e, o));
         }
       }
       case REJECTED -> rejected = reject(rejected, o.value(), o.reason(), o.at());
@@ -87,6 +86,9 @@ public final class GraphMerge {
   /** Removes edges and refused values unseen for {@code ttl} before {@code now} (event time). */
   public Step expire(GraphState state, Instant now, Duration ttl) {
     Instant cutoff = now.minus(ttl);
+    if (!seenBefore(state, cutoff)) {
+      return new Step(state, false); // the common case, checked without copying a map
+    }
     Map<String, GraphState.EdgeState> edges = new HashMap<>(state.edges());
     boolean removed = edges.values().removeIf(e -> e.lastSeen().isBefore(cutoff));
     Map<String, GraphState.RejectedState> rejected = new HashMap<>(state.rejected());
@@ -121,6 +123,37 @@ public final class GraphMerge {
         r.lastSeen())));
     return new DependencyGraph(DependencyGraph.CURRENT_VERSION, s.workload(), s.role(), s.revision(), updatedAt,
         s.windowStart(), s.windowEnd(), edges, rejected);
+  }
+
+  private static boolean seenBefore(GraphState state, Instant cutoff) {
+    for (GraphState.EdgeState e : state.edges().values()) {
+      if (e.lastSeen().isBefore(cutoff)) {
+        return true;
+      }
+    }
+    for (GraphState.RejectedState r : state.rejected().values()) {
+      if (r.lastSeen().isBefore(cutoff)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code map} with {@code key} set to {@code value}, built straight into the immutable map the
+   * state keeps: a state changes with every observation, and a HashMap copy first doubled the work.
+   */
+  @SuppressWarnings("unchecked")
+  private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {
+    Map.Entry<String, V>[] entries = new Map.Entry[map.containsKey(key) ? map.size() : map.size() + 1];
+    int i = 0;
+    for (Map.Entry<String, V> e : map.entrySet()) {
+      if (!e.getKey().equals(key)) {
+        entries[i++] = e;
+      }
+    }
+    entries[i] = Map.entry(key, value);
+    return Map.ofEntries(entries);
   }
 
   private GraphState.EdgeState newEdge(Observation o) {
