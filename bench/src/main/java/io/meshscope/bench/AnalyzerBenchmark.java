@@ -95,6 +95,8 @@ public final class AnalyzerBenchmark {
       long stateHalf = -1;
       long halfAt = -1;
       long halfDone = 0;
+      Processes.Cpu cpuHalf = null;
+      double brokerHalf = 0;
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         Map<TopicPartition, Long> end = endOffsets(admin, topic);
         long total = end.values().stream().mapToLong(Long::longValue).sum();
@@ -111,6 +113,8 @@ public final class AnalyzerBenchmark {
             halfAt = System.nanoTime();
             halfDone = done;
             stateHalf = size(state);
+            cpuHalf = Processes.cpu(analyzer.pid());
+            brokerHalf = Processes.cpu(ProcessHandle.current().pid()).processSeconds();
           }
           if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
             System.out.printf("  analyzer: %,d of %,d records%n", done, total);
@@ -123,6 +127,8 @@ public final class AnalyzerBenchmark {
         }
       }
       long finished = System.nanoTime();
+      Processes.Cpu cpuEnd = Processes.cpu(analyzer.pid());
+      double brokerEnd = Processes.cpu(ProcessHandle.current().pid()).processSeconds();
       double seconds = (finished - start) / 1e9;
       // The second half alone: the JIT has compiled the hot paths by then (it takes a minute on 2 cores).
       double secondHalf = (records - halfDone) / ((finished - halfAt) / 1e9);
@@ -149,6 +155,11 @@ public final class AnalyzerBenchmark {
       report.append(String.format("%-48s %10.2f%n", "ratio analyzer / plain consumer", rate / baseline));
       report.append(String.format("%-48s %10.0f records/s  (ratio %.2f)%n", "analyzer, second half of the records",
           secondHalf, secondHalf / baseline));
+      double halfSeconds = (finished - halfAt) / 1e9;
+      report.append(Processes.cpuReport("analyzer, second half:", "record", cpuHalf, cpuEnd, halfSeconds,
+          records - halfDone));
+      report.append(String.format("broker and benchmark JVM, second half: %.2f cores%n",
+          (brokerEnd - brokerHalf) / halfSeconds));
       report.append(String.format("%-48s %,10d workloads, %,d edges%n", "graphs published (latest per workload)",
           graphs.size(), edges));
       report.append(String.format("%-48s %10.1f MiB at half the records, %.1f MiB at the end%n", "state on disk",

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,6 +74,31 @@ final class Processes {
           seconds - before.threadSeconds.getOrDefault(tid, 0.0), Double::sum));
       return out;
     }
+  }
+
+  /**
+   * Where a process's CPU went in a measured window, per thread group, as cores and as microseconds
+   * per unit of work ({@code unit}: entry, record).
+   */
+  static String cpuReport(String process, String unit, Cpu before, Cpu after, double seconds, double units) {
+    double total = after.processSeconds() - before.processSeconds();
+    if (total <= 0) {
+      return "";
+    }
+    List<Map.Entry<String, Double>> used = new ArrayList<>();
+    after.byThreadSince(before).forEach((name, d) -> {
+      if (d / seconds >= 0.01) {
+        used.add(Map.entry(name, d));
+      }
+    });
+    used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    StringBuilder b = new StringBuilder(String.format("%s CPU in the measured window: %.2f cores, %.1f us per %s%n",
+        process, total / seconds, total / units * 1e6, unit));
+    for (var e : used) {
+      b.append(String.format("  %-30s %5.2f cores %6.1f us/%s%n", e.getKey(), e.getValue() / seconds,
+          e.getValue() / units * 1e6, unit));
+    }
+    return b.toString();
   }
 
   /** Reads /proc (Linux; zeros elsewhere). Ticks are USER_HZ, 1/100 s on Linux. */

@@ -136,7 +136,7 @@ public final class ReceiverBenchmark {
         measuredRun = new Measured(rate, coldProduced / 30, watch.peakHeap, Processes.peakRssMib(receiver.pid()),
             Processes.metric(m, "meshscope_receiver_rejected_total"),
             Processes.metric(m, "meshscope_receiver_producer_errors_total"),
-            cpuReport(cpu1, cpu2, (t2 - t1) / 1e9, p2 - p1)
+            Processes.cpuReport("receiver", "entry", cpu1, cpu2, (t2 - t1) / 1e9, p2 - p1)
                 + (others2 > others1 ? String.format("simulate and the broker in the same window: %.2f cores%n",
                     (others2 - others1) / ((t2 - t1) / 1e9)) : ""));
       } finally {
@@ -183,28 +183,6 @@ public final class ReceiverBenchmark {
         System.out.print(Profiles.hotMethods(jfr, 25));
       }
     }
-  }
-
-  /** Where the receiver's CPU went in the measured window, per thread group, as cores and as microseconds per entry. */
-  static String cpuReport(Processes.Cpu before, Processes.Cpu after, double seconds, double entries) {
-    double total = after.processSeconds() - before.processSeconds();
-    if (total <= 0) {
-      return "";
-    }
-    List<Map.Entry<String, Double>> used = new ArrayList<>();
-    after.byThreadSince(before).forEach((name, d) -> {
-      if (d / seconds >= 0.01) {
-        used.add(Map.entry(name, d));
-      }
-    });
-    used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-    StringBuilder b = new StringBuilder(String.format(
-        "receiver CPU in the measured window: %.2f cores, %.1f us per entry%n", total / seconds, total / entries * 1e6));
-    for (var e : used) {
-      b.append(String.format("  %-30s %5.2f cores %6.1f us/entry%n", e.getKey(), e.getValue() / seconds,
-          e.getValue() / entries * 1e6));
-    }
-    return b.toString();
   }
 
   private record Measured(double rate, double coldRate, double peakHeap, double rssMib, double rejected,
