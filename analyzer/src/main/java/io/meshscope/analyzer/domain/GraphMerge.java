@@ -56,12 +56,14 @@ public final class GraphMerge {
     Instant windowEnd = o.at().isAfter(state.windowEnd()) ? o.at() : state.windowEnd();
     Map<String, GraphState.EdgeState> edges = state.edges();
     Map<String, GraphState.RejectedState> rejected = state.rejected();
+    boolean newHost = false;
     switch (o.kind()) {
       case EDGE -> {
         GraphState.EdgeState e = edges.get(o.host());
         if (e == null && edges.size() >= limits.maxEdges()) {
           rejected = reject(rejected, o.host(), "edge-limit", o.at());
         } else {
+          newHost = e == null;
           edges = with(edges, o.host(), e == null ? newEdge(o) : merge(e, o));
         }
       }
@@ -70,7 +72,9 @@ public final class GraphMerge {
     }
     GraphState after = new GraphState(workload, role, state.revision(), windowStart, windowEnd, edges, rejected, true,
         state.publishedAt());
-    return new Step(after, needsPublishing(before, after));
+    // What needsPublishing(before, after) would say, without comparing host sets: a step only adds.
+    boolean publish = before == null || newHost || workload != state.workload() || !role.equals(state.role());
+    return new Step(after, publish);
   }
 
   /**

@@ -47,8 +47,12 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
   public void process(Record<String, Observation> record) {
     GraphState before = states.read(record.key());
     GraphMerge.Step merged = merge.apply(before, record.value());
-    GraphState after = merge.expire(merged.state(), streamTime(), ttl).state();
-    save(record.key(), before, after);
+    GraphMerge.Step aged = merge.expire(merged.state(), streamTime(), ttl);
+    // A merge only adds, so its own answer is exact and cheap. When aging removed something too,
+    // compare the states: an edge that arrived late and aged out in the same step publishes nothing.
+    boolean publish = aged.state() == merged.state() ? merged.publish()
+        : GraphMerge.needsPublishing(before, aged.state());
+    save(record.key(), aged.state(), publish);
   }
 
   private void ageAll(long timestamp) {
@@ -66,16 +70,13 @@ final class GraphProcessor implements Processor<String, Observation, String, Dep
       }
     }
     for (KeyValue<String, GraphState> kv : changed) {
-      save(kv.key, states.read(kv.key), kv.value, GraphMerge.refreshDue(kv.value, now, agingInterval));
+      save(kv.key, kv.value, GraphMerge.refreshDue(kv.value, now, agingInterval)
+          || GraphMerge.needsPublishing(states.read(kv.key), kv.value));
     }
   }
 
-  private void save(String key, GraphState before, GraphState after) {
-    save(key, before, after, false);
-  }
-
-  private void save(String key, GraphState before, GraphState after, boolean refresh) {
-    if (refresh || GraphMerge.needsPublishing(before, after)) {
+  private void save(String key, GraphState after, boolean publish) {
+    if (publish) {
       Instant now = streamTime();
       after = GraphMerge.nextRevision(after, now);
       context.forward(new Record<>(key, GraphMerge.toGraph(after, now), now.toEpochMilli()));

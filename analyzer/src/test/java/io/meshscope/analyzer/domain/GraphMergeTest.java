@@ -1,0 +1,56 @@
+package io.meshscope.analyzer.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.meshscope.schemas.WorkloadRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GraphMergeTest {
+
+  private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
+
+  @Test
+  void aMergeSaysPublishExactlyWhenTheStatesDifferInWhatASidecarDependsOn() {
+    GraphMerge merge = new GraphMerge(new GraphMerge.Limits(6, 3, 2));
+    Random random = new Random(11);
+    WorkloadRef[] refs = {new WorkloadRef("ns", "a", Map.of()),
+        new WorkloadRef("ns", "a", Map.of("app", "a")), new WorkloadRef("ns", "a", Map.of("app.kubernetes.io/name", "a"))};
+    String[] roles = {"sidecar", "router", EdgeExtractor.UNKNOWN_ROLE};
+    for (int run = 0; run < 200; run++) {
+      GraphState state = null;
+      for (int i = 0; i < 60; i++) {
+        WorkloadRef w = refs[random.nextInt(refs.length)];
+        String role = roles[random.nextInt(roles.length)];
+        Instant at = T.plusSeconds(random.nextInt(600));
+        Observation o = switch (random.nextInt(3)) {
+          case 0 -> Observation.presence(w, role, at);
+          case 1 -> Observation.rejected(w, role, at, "v" + random.nextInt(5), "bad-label");
+          default -> Observation.edge(w, role, at, "h" + random.nextInt(9) + ".ns.svc.cluster.local",
+              8000 + random.nextInt(4), random.nextBoolean() ? "HTTP" : "TCP", "outbound-cluster", random.nextBoolean());
+        };
+        GraphMerge.Step step = merge.apply(state, o);
+        assertEquals(GraphMerge.needsPublishing(state, step.state()), step.publish(), "after " + o + " on " + state);
+        state = step.state();
+      }
+    }
+  }
+
+  @Test
+  void agingWithNothingPastTheTtlReturnsTheSameState() {
+    GraphMerge merge = new GraphMerge(GraphMerge.Limits.DEFAULT);
+    WorkloadRef w = new WorkloadRef("ns", "a", Map.of("app", "a"));
+    GraphState s = merge.apply(null, Observation.edge(w, "sidecar", T, "b.ns.svc.cluster.local", 80, "HTTP",
+        "outbound-cluster", false)).state();
+    s = merge.apply(s, Observation.rejected(w, "sidecar", T.plusSeconds(10), "x", "bad-label")).state();
+    assertSame(s, merge.expire(s, T.plus(Duration.ofDays(7)), Duration.ofDays(7)).state());
+    GraphMerge.Step aged = merge.expire(s, T.plus(Duration.ofDays(7)).plusSeconds(5), Duration.ofDays(7));
+    assertEquals(Map.of(), aged.state().edges());
+    assertEquals(1, aged.state().rejected().size(), "the refused value was seen later and stays");
+    assertEquals(true, aged.publish());
+  }
+}
