@@ -31,6 +31,8 @@ final class AccessRecordReader {
   private static final NotPlain NOT_PLAIN = new NotPlain();
 
   private final JsonFactory factory;
+  // Per thread: Kafka Streams shares one deserializer among its stream threads.
+  private final ThreadLocal<ReporterMemo> memos = ThreadLocal.withInitial(ReporterMemo::new);
 
   AccessRecordReader(JsonFactory factory) {
     this.factory = factory;
@@ -39,13 +41,63 @@ final class AccessRecordReader {
   AccessRecord read(byte[] data) throws NotPlain {
     try (JsonParser p = factory.createParser(data)) {
       expect(p.nextToken(), JsonToken.START_OBJECT);
-      AccessRecord r = record(p);
+      AccessRecord r = record(p, new Source(data, memos.get()));
       if (p.nextToken() != null) {
         throw NOT_PLAIN;
       }
       return r;
     } catch (IOException | RuntimeException e) {
       throw NOT_PLAIN;
+    }
+  }
+
+  /** This thread's memo. */
+  ReporterMemo memo() {
+    return memos.get();
+  }
+
+  /** The bytes being read, for the reporter memo. */
+  private record Source(byte[] data, ReporterMemo memo) {}
+
+  /**
+   * Reporters already read, by their exact bytes. Every record repeats its reporter (the receiver
+   * writes the same bytes for all entries of a stream), and reading it was a third of reading a
+   * record; looking it up costs a skip, a hash and a compare. Direct-mapped and bounded: a
+   * collision, even a forged one, only costs a read.
+   */
+  static final class ReporterMemo {
+    static final int SLOTS = 8192;
+    static final int MAX_BYTES = 2048;
+    private final byte[][] keys = new byte[SLOTS][];
+    private final Reporter[] values = new Reporter[SLOTS];
+    long hits;
+    long misses;
+
+    static int hash(byte[] data, int from, int to) {
+      int h = 1;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + data[i];
+      }
+      return h ^ (h >>> 16);
+    }
+
+    Reporter get(byte[] data, int from, int to, int hash) {
+      int slot = hash & (SLOTS - 1);
+      byte[] key = keys[slot];
+      if (key != null && java.util.Arrays.equals(key, 0, key.length, data, from, to)) {
+        hits++;
+        return values[slot];
+      }
+      misses++;
+      return null;
+    }
+
+    void put(byte[] data, int from, int to, int hash, Reporter reporter) {
+      if (to - from <= MAX_BYTES) {
+        int slot = hash & (SLOTS - 1);
+        keys[slot] = java.util.Arrays.copyOfRange(data, from, to);
+        values[slot] = reporter;
+      }
     }
   }
 
@@ -86,8 +138,8 @@ final class AccessRecordReader {
       new Field("labels", Kind.MAP)};
 
   @SuppressWarnings("unchecked")
-  private static AccessRecord record(JsonParser p) throws IOException, NotPlain {
-    Object[] v = fields(p, RECORD);
+  private AccessRecord record(JsonParser p, Source source) throws IOException, NotPlain {
+    Object[] v = fields(p, RECORD, source);
     // A missing or null number is 0 for a primitive component, as the bean reader makes it.
     return new AccessRecord(v[0] == null ? 0 : (Integer) v[0], (Instant) v[1], (Instant) v[2], (Reporter) v[3],
         (String) v[4], (String) v[5], (String) v[6], (UpstreamCluster) v[7], (String) v[8], (String) v[9],
@@ -97,13 +149,14 @@ final class AccessRecordReader {
   }
 
   /** The object's known fields, in {@code fields} order; unknown ones are skipped, a repeated one gives up. */
-  private static Object[] fields(JsonParser p, Field[] fields) throws IOException, NotPlain {
+  private Object[] fields(JsonParser p, Field[] fields, Source source) throws IOException, NotPlain {
     Object[] values = new Object[fields.length];
     int seen = 0;
+    int next = 0;
     String name;
     while ((name = p.nextFieldName()) != null) {
       JsonToken t = p.nextToken();
-      int i = indexOf(fields, name);
+      int i = indexOf(fields, name, next);
       if (i < 0) {
         // A newer writer's field: ignored, as FAIL_ON_UNKNOWN_PROPERTIES is off for the bean reader.
         p.skipChildren();
@@ -113,13 +166,18 @@ final class AccessRecordReader {
         throw NOT_PLAIN;
       }
       seen |= 1 << i;
-      values[i] = t == JsonToken.VALUE_NULL ? null : value(p, t, fields[i].kind());
+      next = i + 1;
+      values[i] = t == JsonToken.VALUE_NULL ? null : value(p, t, fields[i].kind(), source);
     }
     expect(p.currentToken(), JsonToken.END_OBJECT);
     return values;
   }
 
-  private static int indexOf(Field[] fields, String name) {
+  /** Where {@code name} is, trying {@code hint} first: the writers put fields in table order. */
+  private static int indexOf(Field[] fields, String name, int hint) {
+    if (hint < fields.length && fields[hint].name().equals(name)) {
+      return hint;
+    }
     for (int i = 0; i < fields.length; i++) {
       if (fields[i].name().equals(name)) {
         return i;
@@ -130,7 +188,7 @@ final class AccessRecordReader {
 
   @SuppressWarnings("unchecked")
   /** A value that is not JSON null (the caller has taken care of that). */
-  private static Object value(JsonParser p, JsonToken t, Kind kind) throws IOException, NotPlain {
+  private Object value(JsonParser p, JsonToken t, Kind kind, Source source) throws IOException, NotPlain {
     return switch (kind) {
       case STRING -> string(p, t);
       case INT -> integer(p, t);
@@ -138,34 +196,60 @@ final class AccessRecordReader {
       case INSTANT -> instant(p, t);
       case STRINGS -> strings(p, t);
       case MAP -> map(p, t);
-      case REPORTER -> {
-        Object[] v = object(p, t, REPORTER);
-        yield new Reporter((String) v[0], (String) v[1], (WorkloadRef) v[2], (String) v[3], (List<String>) v[4],
-            (Map<String, String>) v[5], (String) v[6], (String) v[7], (String) v[8]);
-      }
+      case REPORTER -> reporter(p, t, source);
       case WORKLOAD -> {
-        Object[] v = object(p, t, WORKLOAD);
+        Object[] v = object(p, t, WORKLOAD, source);
         yield new WorkloadRef((String) v[0], (String) v[1], (Map<String, String>) v[2]);
       }
       case CLUSTER -> {
-        Object[] v = object(p, t, CLUSTER);
+        Object[] v = object(p, t, CLUSTER, source);
         yield new UpstreamCluster((String) v[0], (String) v[1], (Integer) v[2], (String) v[3], (String) v[4]);
       }
       case REQUEST -> {
-        Object[] v = object(p, t, REQUEST);
+        Object[] v = object(p, t, REQUEST, source);
         yield new HttpRequest((String) v[0], (String) v[1], (String) v[2], (String) v[3]);
       }
       case PEER -> {
-        Object[] v = object(p, t, PEER);
+        Object[] v = object(p, t, PEER, source);
         yield new PeerMetadata((String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
             (String) v[5], (Map<String, String>) v[6]);
       }
     };
   }
 
-  private static Object[] object(JsonParser p, JsonToken t, Field[] fields) throws IOException, NotPlain {
+  private Object[] object(JsonParser p, JsonToken t, Field[] fields, Source source) throws IOException, NotPlain {
     expect(t, JsonToken.START_OBJECT);
-    return fields(p, fields);
+    return fields(p, fields, source);
+  }
+
+  /** The reporter object at the parser, from the memo when its bytes were read before. */
+  @SuppressWarnings("unchecked")
+  private Reporter reporter(JsonParser p, JsonToken t, Source source) throws IOException, NotPlain {
+    expect(t, JsonToken.START_OBJECT);
+    long start = p.currentTokenLocation().getByteOffset();
+    p.skipChildren();
+    long last = p.currentTokenLocation().getByteOffset();
+    byte[] data = source.data();
+    if (start < 0 || last >= data.length || data[(int) start] != '{' || data[(int) last] != '}') {
+      throw NOT_PLAIN; // offsets not as expected: let the bean reader decide
+    }
+    int from = (int) start;
+    int to = (int) last + 1;
+    int hash = ReporterMemo.hash(data, from, to);
+    Reporter memoized = source.memo().get(data, from, to, hash);
+    if (memoized != null) {
+      return memoized;
+    }
+    try (JsonParser sub = factory.createParser(data, from, to - from)) {
+      Object[] v = object(sub, sub.nextToken(), REPORTER, source);
+      if (sub.nextToken() != null) {
+        throw NOT_PLAIN;
+      }
+      Reporter r = new Reporter((String) v[0], (String) v[1], (WorkloadRef) v[2], (String) v[3], (List<String>) v[4],
+          (Map<String, String>) v[5], (String) v[6], (String) v[7], (String) v[8]);
+      source.memo().put(data, from, to, hash, r);
+      return r;
+    }
   }
 
   private static String string(JsonParser p, JsonToken t) throws IOException, NotPlain {

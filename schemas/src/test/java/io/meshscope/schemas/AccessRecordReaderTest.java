@@ -57,6 +57,29 @@ class AccessRecordReaderTest {
   }
 
   @Test
+  void aRepeatedReporterComesFromTheMemoOnlyWhenItsBytesAreTheSame() throws Exception {
+    Random random = new Random(8);
+    Reporter[] pool = new Reporter[4];
+    for (int i = 0; i < pool.length; i++) {
+      pool[i] = new Reporter("sidecar", "sidecar~10.0.0." + i + "~pod-" + i + ".ns~ns.svc.cluster.local",
+          WorkloadRef.of("ns", "w" + i, java.util.Map.of("app", "w" + i)), "pod-" + i, List.of("10.0.0." + i),
+          java.util.Map.of("app", "w" + i, "version", "v1"), "1.24.0", "Kubernetes", "sa-" + i);
+    }
+    long hitsBefore = reader.memo().hits;
+    for (int i = 0; i < 2_000; i++) {
+      Reporter reporter = pool[random.nextInt(pool.length)];
+      String json = Json.beanMapper().writeValueAsString(AccessRecordWriterTest.record(random, reporter));
+      if (random.nextInt(3) == 0) {
+        // One byte of the reporter differs, same length: the memo must not answer with the original.
+        json = json.replaceFirst("\"pod\":\"pod-", "\"pod\":\"pox-");
+      }
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      assertEquals(beans.deserialize("t", bytes), reader.read(bytes), "record " + i + ": " + json);
+    }
+    assertTrue(reader.memo().hits - hitsBefore > 1_500, "hits " + (reader.memo().hits - hitsBefore));
+  }
+
+  @Test
   void instantsAreReadAsInstantParseReadsThem() {
     Random random = new Random(8);
     List<String> samples = new ArrayList<>(List.of("2026-11-26T06:00:00Z", "2026-11-26T06:00:00.1Z",
