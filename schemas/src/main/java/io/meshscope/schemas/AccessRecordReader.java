@@ -73,12 +73,24 @@ final class AccessRecordReader {
     long hits;
     long misses;
 
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Eight bytes a step: a byte at a time was a tenth of reading a record. */
     static int hash(byte[] data, int from, int to) {
-      int h = 1;
-      for (int i = from; i < to; i++) {
-        h = 31 * h + data[i];
+      long h = to - from;
+      int i = from;
+      for (; i + 8 <= to; i += 8) {
+        h = (h ^ (long) LONGS.get(data, i)) * 0x9E3779B97F4A7C15L;
       }
-      return h ^ (h >>> 16);
+      for (; i < to; i++) {
+        h = (h ^ data[i]) * 0x9E3779B97F4A7C15L;
+      }
+      // A multiply carries differences only upwards; mix them back down into the slot bits.
+      h ^= h >>> 33;
+      h *= 0xFF51AFD7ED558CCDL;
+      h ^= h >>> 33;
+      return (int) h;
     }
 
     Reporter get(byte[] data, int from, int to, int hash) {
