@@ -60,32 +60,50 @@ public final class Hosts {
     if (name.indexOf('*') >= 0) {
       return Optional.of(Problem.BAD_WILDCARD);
     }
-    String[] labels = name.split("\\.", -1);
-    for (String label : labels) {
-      if (label.length() > 63) {
+    // Label by label without split: every access record's host passes here.
+    int labels = 0;
+    int start = 0;
+    int lastStart = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      if (i < name.length() && name.charAt(i) != '.') {
+        continue;
+      }
+      if (i - start > 63) {
         return Optional.of(Problem.LABEL_TOO_LONG);
       }
-      if (!isLabel(label)) {
+      if (!isLabel(name, start, i)) {
         return Optional.of(Problem.BAD_LABEL);
       }
+      labels++;
+      lastStart = start;
+      start = i + 1;
     }
-    if (labels[labels.length - 1].chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (allDigits(name, lastStart, name.length())) {
       return Optional.of(Problem.IP_LITERAL);
     }
-    if (labels.length < 2) {
+    if (labels < 2) {
       return Optional.of(Problem.SINGLE_LABEL);
     }
     return Optional.empty();
   }
 
-  private static boolean isLabel(String label) {
-    int n = label.length();
-    if (n == 0 || label.charAt(0) == '-' || label.charAt(n - 1) == '-') {
+  private static boolean isLabel(String s, int from, int to) {
+    if (from == to || s.charAt(from) == '-' || s.charAt(to - 1) == '-') {
       return false;
     }
-    for (int i = 0; i < n; i++) {
-      char c = label.charAt(i);
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allDigits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
         return false;
       }
     }

@@ -46,4 +46,40 @@ class HostsTest {
     String longName = ("a".repeat(60) + ".").repeat(5) + "com";
     assertEquals(Optional.of(Hosts.Problem.TOO_LONG), Hosts.problem(longName));
   }
+
+  /** The label rules as first written, with split: the scanning version must agree on everything. */
+  private static Optional<Hosts.Problem> labelsAsSplit(String name) {
+    String[] labels = name.split("\\.", -1);
+    for (String label : labels) {
+      if (label.length() > 63) {
+        return Optional.of(Hosts.Problem.LABEL_TOO_LONG);
+      }
+      if (label.isEmpty() || label.startsWith("-") || label.endsWith("-")
+          || !label.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return Optional.of(Hosts.Problem.BAD_LABEL);
+      }
+    }
+    if (labels[labels.length - 1].chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return Optional.of(Hosts.Problem.IP_LITERAL);
+    }
+    return labels.length < 2 ? Optional.of(Hosts.Problem.SINGLE_LABEL) : Optional.empty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void labelScanAgreesWithSplittingOnRandomNames() {
+    java.util.Random random = new java.util.Random(3);
+    String alphabet = "ab09-.Z_";
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder b = new StringBuilder();
+      int length = random.nextInt(8) == 0 ? 60 + random.nextInt(10) : random.nextInt(14);
+      for (int i = 0; i < length; i++) {
+        b.append(random.nextInt(10) == 0 ? '.' : alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String name = b.toString();
+      if (name.isEmpty()) {
+        continue;
+      }
+      assertEquals(labelsAsSplit(name), Hosts.problem(name), name);
+    }
+  }
 }

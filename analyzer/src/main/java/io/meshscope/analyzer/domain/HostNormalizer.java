@@ -65,7 +65,10 @@ public final class HostNormalizer {
   /** A host name from a log, lower-cased, trailing dot removed, short names expanded. */
   public Result fromHost(String raw, String namespace, Predicate<String> isNamespace) {
     String host = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
-    int dots = (int) host.chars().filter(c -> c == '.').count();
+    int dots = 0;
+    for (int i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
+      dots++;
+    }
     boolean shortName = !host.isEmpty() && !host.startsWith("*") && Hosts.problem(host + "." + meshDomain).isEmpty()
         && !host.endsWith("." + meshDomain);
     if (shortName && dots == 0 && namespace != null) {
