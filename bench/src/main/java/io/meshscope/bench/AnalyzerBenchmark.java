@@ -87,8 +87,15 @@ public final class AnalyzerBenchmark {
       String appId = "bench-analyzer";
       long start = System.nanoTime();
       Path jfr = out.resolve("analyzer.jfr");
-      List<String> jvm = profile ? List.of("-Xmx1g", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile")
-          : List.of("-Xmx1g");
+      // The options of deploy/analyzer.yaml, and extra flags for experiments from BENCH_ANALYZER_JVM_OPTS.
+      List<String> jvm = new java.util.ArrayList<>(List.of("-Xms512m", "-Xmx512m"));
+      String extra = System.getenv("BENCH_ANALYZER_JVM_OPTS");
+      if (extra != null && !extra.isBlank()) {
+        jvm.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      if (profile) {
+        jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+      }
       Process analyzer = Processes.java(log, jvm, "io.meshscope.cli.Meshscope", "analyzer",
           "--bootstrap-servers", bootstrap, "--state-dir", state.toString(), "--http-port", "-1",
           "--application-id", appId);
@@ -149,6 +156,7 @@ public final class AnalyzerBenchmark {
           Runtime.getRuntime().availableProcessors()));
       report.append(String.format("input: %,d access records of %.0f bytes, %,d workloads, %,d edges, 4 partitions, "
           + "exactly_once_v2, one in-process broker%n", records, avgBytes, workloads, (long) workloads * fanOut));
+      report.append(String.format("analyzer JVM options: %s%n", String.join(" ", jvm)));
       report.append(String.format("%-48s %10.0f records/s%n", "plain consumer, deserialize only", baseline));
       report.append(String.format("%-48s %10.0f records/s  (%.0f s from JVM start to the last record committed)%n",
           "analyzer", rate, seconds));
