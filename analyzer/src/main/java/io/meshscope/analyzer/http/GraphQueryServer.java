@@ -19,14 +19,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
@@ -134,18 +137,40 @@ public final class GraphQueryServer implements AutoCloseable {
   private List<DependencyGraph> local() {
     StateQueryResult<KeyValueIterator<String, GraphState>> result = streams.query(StateQueryRequest
         .inStore(AnalyzerSettings.GRAPH_STORE).withQuery(RangeQuery.<String, GraphState>withNoBounds()).requireActive());
+    Set<Integer> activeHere = new HashSet<>();
+    for (StreamsMetadata m : streams.streamsMetadataForStore(AnalyzerSettings.GRAPH_STORE)) {
+      if (m.hostInfo().equals(self)) {
+        m.topicPartitions().forEach(tp -> activeHere.add(tp.partition()));
+      }
+    }
+    return collect(result.getPartitionResults(), activeHere, s -> GraphMerge.toGraph(s, clock.instant()));
+  }
+
+  /**
+   * Every graph of the partition results, closing every iterator whatever happens. A standby copy
+   * (num.standby.replicas) answers NOT_ACTIVE and is skipped: its active task answers on another
+   * instance. Any other failure, or NOT_ACTIVE for a partition this instance owns (a rebalance),
+   * fails the whole answer rather than return part of the graph.
+   */
+  static List<DependencyGraph> collect(Map<Integer, QueryResult<KeyValueIterator<String, GraphState>>> results,
+      Set<Integer> activeHere, Function<GraphState, DependencyGraph> render) {
     List<DependencyGraph> out = new ArrayList<>();
     RuntimeException failure = null;
-    for (QueryResult<KeyValueIterator<String, GraphState>> r : result.getPartitionResults().values()) {
+    for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, GraphState>>> e : results.entrySet()) {
+      QueryResult<KeyValueIterator<String, GraphState>> r = e.getValue();
       if (r.isFailure()) {
-        failure = failure != null ? failure : failed(r);
+        boolean standby = r.getFailureReason() == FailureReason.NOT_ACTIVE && !activeHere.contains(e.getKey());
+        if (!standby && failure == null) {
+          failure = failed(r);
+        }
         continue;
       }
       try (KeyValueIterator<String, GraphState> it = r.getResult()) {
         while (failure == null && it.hasNext()) {
-          KeyValue<String, GraphState> kv = it.next();
-          out.add(GraphMerge.toGraph(kv.value, clock.instant()));
+          out.add(render.apply(it.next().value));
         }
+      } catch (RuntimeException ex) {
+        failure = failure != null ? failure : ex; // and go on, to close the other iterators
       }
     }
     if (failure != null) {
