@@ -93,7 +93,8 @@ public final class AnalyzerTopology {
         .mapValues(ObservationExtractor.Routed::observation, Named.as("home-observations"));
     KStream<String, Observation> moved = routed.filterNot((k, v) -> v.home(), Named.as("observations-elsewhere"))
         .mapValues(ObservationExtractor.Routed::observation, Named.as("moving-observations"))
-        .repartition(Repartitioned.with(Serdes.String(), observations).withName("observations-by-workload"));
+        .repartition(Repartitioned.with(Serdes.String(), observations).withName("observations-by-workload")
+            .withStreamPartitioner(HomePartition.partitioner()));
     home.merge(moved, Named.as("observations"))
         .process(() -> new GraphProcessor(merge, s.edgeTtl(), s.agingInterval()), Named.as("merge-graphs"),
             AnalyzerSettings.GRAPH_STORE)

@@ -1,7 +1,10 @@
 package io.meshscope.analyzer.streams;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
  * Where Kafka's default partitioner puts a string key among the access-log topic's partitions. An
@@ -22,8 +25,20 @@ record HomePartition(int partitions) {
   }
 
   boolean isHome(String key, int partition) {
-    // The same arithmetic as the producer's and Kafka Streams' default partitioner for a keyed record.
-    return partitions > 0 && key != null
-        && Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions == partition;
+    return partitions > 0 && key != null && of(key, partitions) == partition;
+  }
+
+  /** The same arithmetic as the producer's default partitioner for a keyed record. */
+  static int of(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  /**
+   * For the repartition topic: the same partition that {@link #isHome} expects, whatever
+   * partitioner a producer override configures, so that one workload's observations never end up
+   * in two tasks.
+   */
+  static <V> StreamPartitioner<String, V> partitioner() {
+    return (topic, key, value, partitions) -> Optional.of(Set.of(of(key, partitions)));
   }
 }

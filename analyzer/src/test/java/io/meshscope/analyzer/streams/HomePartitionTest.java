@@ -19,6 +19,8 @@ class HomePartitionTest {
       int partitions = 1 + random.nextInt(64);
       int expected = BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions);
       HomePartition home = new HomePartition(partitions);
+      assertEquals(java.util.Optional.of(java.util.Set.of(expected)),
+          HomePartition.<Object>partitioner().partitions("t", key, null, partitions), "the repartition topic agrees");
       for (int p = 0; p < partitions; p++) {
         assertEquals(p == expected, home.isHome(key, p), key + " on partition " + p + " of " + partitions);
       }
