@@ -175,6 +175,11 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
   }
 
   @Override
+  public long approximateNumUncommittedBytes() {
+    return inner.approximateNumUncommittedBytes(); // for statestore.uncommitted.max.bytes, as Kafka's wrappers do
+  }
+
+  @Override
   public boolean managesOffsets() {
     return inner.managesOffsets();
   }
