@@ -68,8 +68,11 @@ final class AccessRecordReader {
   static final class ReporterMemo {
     static final int SLOTS = 8192;
     static final int MAX_BYTES = 2048;
+    // Bytes of keys kept; the Reporters they stand for take a few times more heap.
+    static final int BUDGET_BYTES = 2 * 1024 * 1024;
     private final byte[][] keys = new byte[SLOTS][];
     private final Reporter[] values = new Reporter[SLOTS];
+    private int bytes;
     long hits;
     long misses;
 
@@ -105,11 +108,18 @@ final class AccessRecordReader {
     }
 
     void put(byte[] data, int from, int to, int hash, Reporter reporter) {
-      if (to - from <= MAX_BYTES) {
-        int slot = hash & (SLOTS - 1);
-        keys[slot] = java.util.Arrays.copyOfRange(data, from, to);
-        values[slot] = reporter;
+      int slot = hash & (SLOTS - 1);
+      int old = keys[slot] == null ? 0 : keys[slot].length;
+      if (to - from > MAX_BYTES || bytes - old + (to - from) > BUDGET_BYTES) {
+        return;
       }
+      keys[slot] = java.util.Arrays.copyOfRange(data, from, to);
+      values[slot] = reporter;
+      bytes += (to - from) - old;
+    }
+
+    int bytes() {
+      return bytes;
     }
   }
 

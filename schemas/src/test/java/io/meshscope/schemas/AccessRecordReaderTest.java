@@ -80,6 +80,22 @@ class AccessRecordReaderTest {
   }
 
   @Test
+  void theReporterMemoKeepsToItsByteBudget() throws Exception {
+    AccessRecordReader own = new AccessRecordReader(Json.mapper().getFactory());
+    Random random = new Random(9);
+    String labels = "x".repeat(1_500);
+    for (int i = 0; i < 4_000; i++) {
+      Reporter reporter = new Reporter("sidecar", null, WorkloadRef.of("ns", "w" + i, java.util.Map.of()), null,
+          List.of(), java.util.Map.of("big", labels), null, null, null);
+      byte[] bytes = Json.beanMapper().writeValueAsBytes(AccessRecordWriterTest.record(random, reporter));
+      assertEquals(beans.deserialize("t", bytes), own.read(bytes));
+    }
+    int kept = own.memo().bytes();
+    assertTrue(kept > AccessRecordReader.ReporterMemo.BUDGET_BYTES / 2 && kept <= AccessRecordReader.ReporterMemo.BUDGET_BYTES,
+        "kept " + kept);
+  }
+
+  @Test
   void instantsAreReadAsInstantParseReadsThem() {
     Random random = new Random(8);
     List<String> samples = new ArrayList<>(List.of("2026-11-26T06:00:00Z", "2026-11-26T06:00:00.1Z",
