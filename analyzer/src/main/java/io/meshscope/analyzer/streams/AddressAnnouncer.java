@@ -8,7 +8,6 @@ import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Publishes the IPs and namespaces that identities announce, so every analyzer instance can resolve
@@ -19,13 +18,12 @@ final class AddressAnnouncer implements Processor<String, AccessRecord, String, 
   private static final Duration REFRESH = Duration.ofDays(1);
 
   private ProcessorContext<String, WorkloadAddress> context;
-  private StateCache<WorkloadAddress> announced;
+  private WriteBackStore<WorkloadAddress> announced;
 
   @Override
   public void init(ProcessorContext<String, WorkloadAddress> context) {
     this.context = context;
-    KeyValueStore<String, WorkloadAddress> store = context.getStateStore(AnalyzerSettings.ANNOUNCED_STORE);
-    this.announced = new StateCache<>(store, 50_000);
+    this.announced = context.getStateStore(AnalyzerSettings.ANNOUNCED_STORE);
   }
 
   @Override
@@ -49,13 +47,13 @@ final class AddressAnnouncer implements Processor<String, AccessRecord, String, 
   }
 
   private void announce(String key, WorkloadAddress address) {
-    WorkloadAddress prev = announced.get(key);
+    WorkloadAddress prev = announced.read(key);
     boolean namespaceMarker = address.ip() == null;
     boolean changed = prev == null
         || (!namespaceMarker && (!prev.workload().equals(address.workload()) || !prev.role().equals(address.role())))
         || prev.seenAt().plus(REFRESH).isBefore(address.seenAt());
     if (changed) {
-      announced.put(key, address);
+      announced.write(key, address);
       // Stamped with the wall clock, not the record's event time: a namespace is announced by every
       // task that sees one of its workloads, each at its own event time, and the directory table
       // would log every older stamp after a newer one as an out-of-order update. The event time is

@@ -66,9 +66,8 @@ public final class AnalyzerTopology {
     // memory, and only the last version per commit is serialized to RocksDB and the changelog.
     builder.addStateStore(WriteBackStore.builder(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(AnalyzerSettings.GRAPH_STORE), Serdes.String(), states), 20_000));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(AnalyzerSettings.ANNOUNCED_STORE), Serdes.String(), addresses)
-        .withCachingEnabled());
+    builder.addStateStore(WriteBackStore.builder(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(AnalyzerSettings.ANNOUNCED_STORE), Serdes.String(), addresses), 50_000));
     builder.globalTable(s.directoryTopic(), Consumed.with(Serdes.String(), addresses).withName("directory-source"),
         Materialized.<String, WorkloadAddress, KeyValueStore<Bytes, byte[]>>as(AnalyzerSettings.DIRECTORY_STORE)
             .withKeySerde(Serdes.String()).withValueSerde(addresses));
