@@ -45,6 +45,9 @@ public final class StreamsProperties {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // Kafka 4.4's partition assignor re-reads the main consumer's settings as a StreamsConfig, and
+    // warned at every start, once per thread, that this flag was off; give the consumer it too.
+    p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
     if (applicationServer != null) {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }
