@@ -85,27 +85,29 @@ public final class Analyzer implements AutoCloseable {
    */
   static int ensureTopics(AnalyzerConfig config) {
     AnalyzerSettings s = config.settings();
-    int partitions;
     // The Streams overrides carry the cluster's client settings (TLS, SASL): the Admin client needs them too.
     Map<String, Object> adminConfig = new java.util.HashMap<>(config.streams());
     adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     try (Admin admin = Admin.create(adminConfig)) {
-      partitions = admin.describeTopics(List.of(s.accessLogTopic())).allTopicNames().get(30, TimeUnit.SECONDS)
-          .get(s.accessLogTopic()).partitions().size();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while checking topics", e);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot read topic " + s.accessLogTopic() + " on " + config.bootstrapServers()
-          + " (does it exist?): " + e.getMessage(), e);
+      int partitions;
+      try {
+        partitions = admin.describeTopics(List.of(s.accessLogTopic())).allTopicNames().get(30, TimeUnit.SECONDS)
+            .get(s.accessLogTopic()).partitions().size();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while checking topics", e);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("cannot read topic " + s.accessLogTopic() + " on " + config.bootstrapServers()
+            + " (does it exist?): " + e.getMessage(), e);
+      }
+      List<String> created = Topics.ensure(admin, config.bootstrapServers(), List.of(
+          Topics.dependencyGraphs().named(s.graphTopic()), Topics.deadLetters().named(s.deadLetterTopic()),
+          new Topics.Spec(s.directoryTopic(), Map.of("cleanup.policy", "compact"))), partitions);
+      if (!created.isEmpty()) {
+        log.info("created topics {}", created);
+      }
+      return partitions;
     }
-    List<String> created = Topics.ensure(config.bootstrapServers(), config.streams(), List.of(
-        Topics.dependencyGraphs().named(s.graphTopic()), Topics.deadLetters().named(s.deadLetterTopic()),
-        new Topics.Spec(s.directoryTopic(), Map.of("cleanup.policy", "compact"))), partitions);
-    if (!created.isEmpty()) {
-      log.info("created topics {}", created);
-    }
-    return partitions;
   }
 
   public KafkaStreams streams() {

@@ -79,6 +79,13 @@ public final class Topics {
     Map<String, Object> config = new java.util.HashMap<>(clientSettings);
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(config)) {
+      return ensure(admin, bootstrapServers, specs, partitions);
+    }
+  }
+
+  /** As above, with an Admin client the caller has open; {@code cluster} names it in errors. */
+  public static List<String> ensure(Admin admin, String cluster, List<Spec> specs, int partitions) {
+    try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = specs.stream().filter(t -> !existing.contains(t.name()))
           .map(t -> new NewTopic(t.name(), partitions > 0 ? Optional.of(partitions) : Optional.empty(),
@@ -93,7 +100,7 @@ public final class Topics {
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot check or create topics " + specs.stream().map(Spec::name).toList()
-          + " on " + bootstrapServers + ": " + e.getMessage(), e);
+          + " on " + cluster + ": " + e.getMessage(), e);
     }
   }
 }
