@@ -24,7 +24,6 @@ final class ObservationExtractor implements Processor<String, AccessRecord, Stri
   /** @param home the observation's workload is kept by this task: no repartition needed */
   record Routed(Observation observation, boolean home) {}
 
-
   static final String IP_PREFIX = "ip:";
   static final String NAMESPACE_PREFIX = "ns:";
   private static final Logger log = LoggerFactory.getLogger(ObservationExtractor.class);
