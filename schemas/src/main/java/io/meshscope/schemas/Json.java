@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 
 /** The one JSON configuration every meshscope topic is written and read with. */
 public final class Json {
 
-  /** Every type through the bean serializers; the reference the fast writers are tested against. */
-  private static final ObjectMapper BEANS = JsonMapper.builder()
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new JavaTimeModule())
       .addModule(new BlackbirdModule())
       // ISO-8601 instants, so kcat users and other languages read them without a schema.
@@ -26,17 +24,12 @@ public final class Json {
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .build();
 
-  private static final ObjectMapper MAPPER = BEANS.copy().registerModule(new SimpleModule("meshscope-writers")
-      .addSerializer(new AccessRecordWriter(BEANS.writerFor(Reporter.class))));
-
   private Json() {}
 
-  /** The same configuration with bean serialization only, for tests of the hand-written writers. */
-  static ObjectMapper beanMapper() {
-    return BEANS;
-  }
-
-  /** Shared and thread-safe; do not reconfigure it. */
+  /**
+   * Shared and thread-safe; do not reconfigure it. Its bean serializers and deserializers are the
+   * reference that the hand-written AccessRecord writer and reader are tested against.
+   */
   public static ObjectMapper mapper() {
     return MAPPER;
   }

@@ -25,20 +25,27 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     T read(byte[] data) throws Exception;
   }
 
+  /** A faster writer for the common shape; null when Jackson must write the value. */
+  interface FastWriter<T> {
+    byte[] write(T value) throws java.io.IOException;
+  }
+
   private final Class<T> type;
   private final ObjectReader reader;
   private final ObjectWriter writer;
   private final FastReader<T> fast;
+  private final FastWriter<T> fastWriter;
 
   public JsonSerde(Class<T> type) {
-    this(type, null);
+    this(type, null, null);
   }
 
-  JsonSerde(Class<T> type, FastReader<T> fast) {
+  JsonSerde(Class<T> type, FastReader<T> fast, FastWriter<T> fastWriter) {
     this.type = type;
     this.reader = Json.mapper().readerFor(type);
     this.writer = Json.mapper().writerFor(type);
     this.fast = fast;
+    this.fastWriter = fastWriter;
   }
 
   public Class<T> type() {
@@ -51,8 +58,9 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       return null;
     }
     try {
-      return writer.writeValueAsBytes(value);
-    } catch (JacksonException e) {
+      byte[] bytes = fastWriter == null ? null : fastWriter.write(value);
+      return bytes != null ? bytes : writer.writeValueAsBytes(value);
+    } catch (java.io.IOException e) {
       throw new SerializationException("cannot write " + type.getSimpleName() + " to topic '" + topic + "'", e);
     }
   }

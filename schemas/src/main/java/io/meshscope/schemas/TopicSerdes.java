@@ -5,7 +5,8 @@ public final class TopicSerdes {
   private TopicSerdes() {}
 
   public static JsonSerde<AccessRecord> accessRecord() {
-    return new JsonSerde<>(AccessRecord.class, new AccessRecordReader(Json.mapper().getFactory())::read);
+    return new JsonSerde<>(AccessRecord.class, new AccessRecordReader(Json.mapper().getFactory())::read,
+        new AccessRecordBytes(Json.mapper().writerFor(Reporter.class))::write);
   }
 
   public static JsonSerde<DependencyGraph> dependencyGraph() {

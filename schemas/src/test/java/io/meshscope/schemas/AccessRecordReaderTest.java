@@ -23,15 +23,15 @@ class AccessRecordReaderTest {
   void plainRecordsAreReadByTheStreamingReaderAsTheBeanReaderReadsThem() throws Exception {
     Random random = new Random(5);
     for (int i = 0; i < 2_000; i++) {
-      AccessRecord r = AccessRecordWriterTest.record(random, random.nextInt(5) == 0 ? null
-          : AccessRecordWriterTest.reporter(random));
-      byte[] bytes = Json.beanMapper().writeValueAsBytes(r);
+      AccessRecord r = AccessRecordBytesTest.record(random, random.nextInt(5) == 0 ? null
+          : AccessRecordBytesTest.reporter(random));
+      byte[] bytes = Json.mapper().writeValueAsBytes(r);
       AccessRecord read = reader.read(bytes); // throws NotPlain if it gave up: it must not on plain records
       // Not always equal to r: a null map value is not written, so it does not come back.
       assertEquals(beans.deserialize("t", bytes), read, "record " + i);
     }
     assertEquals(SampleRecords.accessRecord(),
-        reader.read(Json.beanMapper().writeValueAsBytes(SampleRecords.accessRecord())));
+        reader.read(Json.mapper().writeValueAsBytes(SampleRecords.accessRecord())));
   }
 
   @Test
@@ -39,8 +39,8 @@ class AccessRecordReaderTest {
     Random random = new Random(6);
     int streamed = 0;
     for (int i = 0; i < 4_000; i++) {
-      AccessRecord r = AccessRecordWriterTest.record(random, AccessRecordWriterTest.reporter(random));
-      ObjectNode tree = Json.beanMapper().valueToTree(r);
+      AccessRecord r = AccessRecordBytesTest.record(random, AccessRecordBytesTest.reporter(random));
+      ObjectNode tree = Json.mapper().valueToTree(r);
       String json = mutate(random, tree);
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
       String expected = outcome(beans, bytes);
@@ -68,7 +68,7 @@ class AccessRecordReaderTest {
     long hitsBefore = reader.memo().hits;
     for (int i = 0; i < 2_000; i++) {
       Reporter reporter = pool[random.nextInt(pool.length)];
-      String json = Json.beanMapper().writeValueAsString(AccessRecordWriterTest.record(random, reporter));
+      String json = Json.mapper().writeValueAsString(AccessRecordBytesTest.record(random, reporter));
       if (random.nextInt(3) == 0) {
         // One byte of the reporter differs, same length: the memo must not answer with the original.
         json = json.replaceFirst("\"pod\":\"pod-", "\"pod\":\"pox-");
@@ -87,7 +87,7 @@ class AccessRecordReaderTest {
     for (int i = 0; i < 4_000; i++) {
       Reporter reporter = new Reporter("sidecar", null, WorkloadRef.of("ns", "w" + i, java.util.Map.of()), null,
           List.of(), java.util.Map.of("big", labels), null, null, null);
-      byte[] bytes = Json.beanMapper().writeValueAsBytes(AccessRecordWriterTest.record(random, reporter));
+      byte[] bytes = Json.mapper().writeValueAsBytes(AccessRecordBytesTest.record(random, reporter));
       assertEquals(beans.deserialize("t", bytes), own.read(bytes));
     }
     int kept = own.memo().bytes();

@@ -1,7 +1,9 @@
 package io.meshscope.schemas;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,7 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written AccessRecord writer must write exactly what the bean serializer writes. */
-class AccessRecordWriterTest {
+class AccessRecordBytesTest {
 
   private static final String[] ALPHABET = {"a", "Z", "9", "-", ".", "/", ":", "|", "\"", "\\", "\n", "\u0000",
       "\u001f", "\u007f", "\u0085", "é", "€", "\u2028", "😀", "<", "&", " "};
@@ -40,6 +42,69 @@ class AccessRecordWriterTest {
   }
 
   @Test
+  void theByteWriterWritesWhatTheBeanSerializerWritesAndLeavesOnlySurrogatesToJackson() throws Exception {
+    AccessRecordBytes writer = new AccessRecordBytes(Json.mapper().writerFor(Reporter.class));
+    Random random = new Random(11);
+    List<Reporter> reporters = new ArrayList<>();
+    List<Reporter> plainReporters = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      reporters.add(reporter(random));
+      plainReporters.add(withoutSurrogates(reporter(random), Reporter.class));
+    }
+    int written = 0;
+    for (int i = 0; i < 20_000; i++) {
+      boolean plain = random.nextBoolean();
+      List<Reporter> pool = plain ? plainReporters : reporters;
+      Reporter reporter = random.nextInt(6) == 0 ? null : pool.get(random.nextInt(pool.size()));
+      // Half the records without surrogates, so that most of those take the byte path.
+      AccessRecord r = plain ? withReporter(withoutSurrogates(record(random, null), AccessRecord.class), reporter)
+          : record(random, reporter);
+      byte[] expected = Json.mapper().writeValueAsBytes(r);
+      byte[] bytes = writer.write(r);
+      String json = new String(expected, StandardCharsets.UTF_8);
+      if (bytes == null) {
+        // Jackson writes each surrogate as an escape: that is what the byte writer leaves to it.
+        assertTrue(java.util.regex.Pattern.compile("\\\\uD[89A-F][0-9A-F]{2}").matcher(json).find(),
+            "gave up without a surrogate: " + json);
+      } else {
+        written++;
+        assertArrayEquals(expected, bytes, "record " + i + ": " + json);
+      }
+    }
+    assertTrue(written > 5_000, "the byte writer wrote only " + written + " records");
+  }
+
+  @Test
+  void everyCharacterBelowTheSurrogatesIsWrittenAsJacksonWritesIt() throws Exception {
+    AccessRecordBytes writer = new AccessRecordBytes(Json.mapper().writerFor(Reporter.class));
+    StringBuilder all = new StringBuilder();
+    for (char c = 0; c < 0xD800; c++) {
+      all.append(c);
+    }
+    all.append("\uE000\uFEFF\uFFFD\uFFFF");
+    AccessRecord r = copy(withoutSurrogates(record(new Random(1), null), AccessRecord.class), null, all.toString());
+    assertArrayEquals(Json.mapper().writeValueAsBytes(r), writer.write(r));
+  }
+
+  /** {@code value} with every character outside the BMP replaced, through the bean serializer and reader. */
+  private static <T> T withoutSurrogates(T value, Class<T> type) throws Exception {
+    String json = new String(Json.mapper().writeValueAsBytes(value), StandardCharsets.UTF_8);
+    return Json.mapper().readValue(json.replaceAll("\\\\uD[89A-F][0-9A-F]{2}", "x"), type);
+  }
+
+  private static AccessRecord withReporter(AccessRecord r, Reporter reporter) {
+    return copy(r, reporter, r.logName());
+  }
+
+  private static AccessRecord copy(AccessRecord r, Reporter reporter, String logName) {
+    return new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), reporter, logName, r.protocol(),
+        r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
+        r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
+        r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
+        r.routeName(), r.peerSans(), r.upstreamPeer(), r.downstreamPeer(), r.flags());
+  }
+
+  @Test
   void instantsAreFormattedAsIsoInstant() {
     Random random = new Random(7);
     long[] seconds = {0, -1, 1, 253402300799L, 253402300800L, -62135596800L, -62135596801L, 1_795_000_000L};
@@ -47,13 +112,13 @@ class AccessRecordWriterTest {
     for (long s : seconds) {
       for (int n : nanos) {
         Instant t = Instant.ofEpochSecond(s, n);
-        assertEquals(t.toString(), AccessRecordWriter.instant(t));
+        assertEquals(t.toString(), AccessRecordBytes.instant(t));
       }
     }
     for (int i = 0; i < 10_000; i++) {
       Instant t = Instant.ofEpochSecond(random.nextLong(-100_000_000_000L, 400_000_000_000L),
           random.nextInt(4) == 0 ? random.nextInt(1000) * 1_000_000 : random.nextInt(1_000_000_000));
-      assertEquals(t.toString(), AccessRecordWriter.instant(t));
+      assertEquals(t.toString(), AccessRecordBytes.instant(t));
     }
   }
 
@@ -64,18 +129,13 @@ class AccessRecordWriterTest {
     Reporter b = reporter(random);
     assertNotEquals(a, b);
     AccessRecord first = record(random, a);
-    AccessRecord second = new AccessRecord(first.schemaVersion(), first.startTime(), first.receivedAt(), b,
-        first.logName(), first.protocol(), first.httpVersion(), first.upstreamCluster(),
-        first.downstreamRemoteAddress(), first.downstreamLocalAddress(), first.downstreamDirectRemoteAddress(),
-        first.upstreamRemoteAddress(), first.request(), first.responseCode(), first.responseCodeDetails(),
-        first.responseFlags(), first.bytesReceived(), first.bytesSent(), first.durationMicros(), first.routeName(),
-        first.peerSans(), first.upstreamPeer(), first.downstreamPeer(), first.flags());
+    AccessRecord second = withReporter(first, b);
     fast(first);
     assertEquals(beans(second), fast(second));
   }
 
   private static String beans(AccessRecord r) throws Exception {
-    return new String(Json.beanMapper().writeValueAsBytes(r), StandardCharsets.UTF_8);
+    return new String(Json.mapper().writeValueAsBytes(r), StandardCharsets.UTF_8);
   }
 
   private static String fast(AccessRecord r) {
