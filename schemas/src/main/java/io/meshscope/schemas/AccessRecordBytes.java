@@ -79,31 +79,6 @@ final class AccessRecordBytes {
   private final ObjectWriter reporterWriter;
   private final ThreadLocal<Out> outs = ThreadLocal.withInitial(Out::new);
 
-  /** The last two seconds each thread formatted: a record's start and receive times, mostly. */
-  private static final ThreadLocal<LastSeconds> LAST_SECONDS = ThreadLocal.withInitial(LastSeconds::new);
-
-  /** "2026-11-26T06:00:00" for two epoch seconds; the one used less recently is replaced. */
-  private static final class LastSeconds {
-    private final long[] seconds = {Long.MIN_VALUE, Long.MIN_VALUE};
-    private final String[] prefixes = new String[2];
-    private int older;
-
-    String prefix(long second) {
-      for (int i = 0; i < 2; i++) {
-        if (seconds[i] == second) {
-          older = 1 - i;
-          return prefixes[i];
-        }
-      }
-      String whole = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(second));
-      int slot = older;
-      seconds[slot] = second;
-      prefixes[slot] = whole.substring(0, whole.length() - 1);
-      older = 1 - slot;
-      return prefixes[slot];
-    }
-  }
-
   AccessRecordBytes(ObjectWriter reporterWriter) {
     this.reporterWriter = reporterWriter;
   }
@@ -117,9 +92,9 @@ final class AccessRecordBytes {
       o.field(SCHEMA_VERSION);
       o.number(r.schemaVersion());
       o.field(START_TIME);
-      o.ascii(instant(r.startTime()));
+      o.instant(r.startTime());
       o.field(RECEIVED_AT);
-      o.ascii(instant(r.receivedAt()));
+      o.instant(r.receivedAt());
       if (r.reporter() != null) {
         o.field(REPORTER);
         o.raw(reporterJson(o, r.reporter()));
@@ -181,23 +156,11 @@ final class AccessRecordBytes {
     }
   }
 
-  /** As Jackson's InstantSerializer writes it: ISO-8601, fraction in groups of three digits. */
+  /** An instant as {@link #write} puts it in a record, without the quotes (for tests). */
   static String instant(Instant t) {
-    String prefix = LAST_SECONDS.get().prefix(t.getEpochSecond());
-    int nanos = t.getNano();
-    if (nanos == 0) {
-      return prefix + 'Z';
-    }
-    int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
-    int value = digits == 3 ? nanos / 1_000_000 : digits == 6 ? nanos / 1_000 : nanos;
-    char[] fraction = new char[digits + 2];
-    fraction[0] = '.';
-    for (int i = digits; i >= 1; i--) {
-      fraction[i] = (char) ('0' + value % 10);
-      value /= 10;
-    }
-    fraction[digits + 1] = 'Z';
-    return prefix.concat(new String(fraction));
+    Out o = new Out();
+    o.instant(t);
+    return new String(o.buf, 1, o.len - 2, StandardCharsets.US_ASCII);
   }
 
   private static void peer(Out o, byte[] name, PeerMetadata p) throws Fallback {
@@ -238,12 +201,16 @@ final class AccessRecordBytes {
     return o.reporterJson;
   }
 
-  /** A thread's buffer, and the last reporter it wrote. */
+  /** A thread's buffer, the last reporter it wrote and the last two seconds it formatted. */
   private static final class Out {
     byte[] buf = new byte[2048];
     int len;
     Reporter reporter;
     byte[] reporterJson;
+    // A record's start and receive times, mostly: "2026-11-26T06:00:00 with its opening quote.
+    private final long[] seconds = {Long.MIN_VALUE, Long.MIN_VALUE};
+    private final byte[][] prefixes = new byte[2][];
+    private int older;
 
     private void ensure(int more) {
       if (len + more > buf.length) {
@@ -275,14 +242,38 @@ final class AccessRecordBytes {
       raw(name);
     }
 
-    void ascii(String s) {
-      int n = s.length();
-      ensure(n + 2);
-      buf[len++] = '"';
-      for (int i = 0; i < n; i++) {
-        buf[len++] = (byte) s.charAt(i);
+    /** As Jackson's InstantSerializer writes it: ISO-8601, fraction in groups of three digits. */
+    void instant(Instant t) {
+      raw(prefix(t.getEpochSecond()));
+      int nanos = t.getNano();
+      if (nanos != 0) {
+        int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+        int value = digits == 3 ? nanos / 1_000_000 : digits == 6 ? nanos / 1_000 : nanos;
+        ensure(digits + 1);
+        buf[len] = '.';
+        for (int i = digits; i >= 1; i--) {
+          buf[len + i] = (byte) ('0' + value % 10);
+          value /= 10;
+        }
+        len += digits + 1;
       }
-      buf[len++] = '"';
+      raw('Z');
+      raw('"');
+    }
+
+    private byte[] prefix(long second) {
+      for (int i = 0; i < 2; i++) {
+        if (seconds[i] == second) {
+          older = 1 - i;
+          return prefixes[i];
+        }
+      }
+      String whole = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(second));
+      int slot = older;
+      seconds[slot] = second;
+      prefixes[slot] = ('"' + whole.substring(0, whole.length() - 1)).getBytes(StandardCharsets.US_ASCII);
+      older = 1 - slot;
+      return prefixes[slot];
     }
 
     void number(long v) {
@@ -340,10 +331,9 @@ final class AccessRecordBytes {
       int n = s.length();
       ensure(n * 6 + 2);
       buf[len++] = '"';
-      // Not String.getBytes(int, int, byte[], int): it keeps the low byte of every character, and
-      // U+2028 would pass for '('.
-      int i = 0;
-      for (; i < n; i++) {
+      // Character by character: String.getBytes(int, int, byte[], int) would be quicker for ASCII,
+      // but it keeps each character's low byte, and U+2028 would pass for '('.
+      for (int i = 0; i < n; i++) {
         char c = s.charAt(i);
         if (c < 0x80) {
           if (c >= 0x20 && c != '"' && c != '\\') {
