@@ -74,7 +74,6 @@ final class AccessRecordReader {
     private final Reporter[] values = new Reporter[SLOTS];
     private int bytes;
     long hits;
-    long misses;
 
     private static final java.lang.invoke.VarHandle LONGS =
         java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -103,7 +102,6 @@ final class AccessRecordReader {
         hits++;
         return values[slot];
       }
-      misses++;
       return null;
     }
 
