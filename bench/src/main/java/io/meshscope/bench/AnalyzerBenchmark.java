@@ -88,11 +88,7 @@ public final class AnalyzerBenchmark {
       long start = System.nanoTime();
       Path jfr = out.resolve("analyzer.jfr");
       // The options of deploy/analyzer.yaml, and extra flags for experiments from BENCH_ANALYZER_JVM_OPTS.
-      List<String> jvm = new java.util.ArrayList<>(List.of("-Xms512m", "-Xmx512m"));
-      String extra = System.getenv("BENCH_ANALYZER_JVM_OPTS");
-      if (extra != null && !extra.isBlank()) {
-        jvm.addAll(List.of(extra.trim().split("\\s+")));
-      }
+      List<String> jvm = Processes.jvmOptions(List.of("-Xms512m", "-Xmx512m"), "BENCH_ANALYZER_JVM_OPTS");
       if (profile) {
         jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
       }
@@ -138,7 +134,8 @@ public final class AnalyzerBenchmark {
       double brokerEnd = Processes.cpu(ProcessHandle.current().pid()).processSeconds();
       double seconds = (finished - start) / 1e9;
       // The second half alone: the JIT has compiled the hot paths by then (it takes a minute on 2 cores).
-      double secondHalf = (records - halfDone) / ((finished - halfAt) / 1e9);
+      double halfSeconds = (finished - halfAt) / 1e9;
+      double secondHalf = (records - halfDone) / halfSeconds;
       long stateEnd = size(state);
       double rss = Processes.peakRssMib(analyzer.pid());
       if (profile) {
@@ -163,7 +160,6 @@ public final class AnalyzerBenchmark {
       report.append(String.format("%-48s %10.2f%n", "ratio analyzer / plain consumer", rate / baseline));
       report.append(String.format("%-48s %10.0f records/s  (ratio %.2f)%n", "analyzer, second half of the records",
           secondHalf, secondHalf / baseline));
-      double halfSeconds = (finished - halfAt) / 1e9;
       report.append(Processes.cpuReport("analyzer, second half:", "record", cpuHalf, cpuEnd, halfSeconds,
           records - halfDone));
       report.append(String.format("broker and benchmark JVM, second half: %.2f cores%n",

@@ -101,6 +101,16 @@ final class Processes {
     return b.toString();
   }
 
+  /** {@code base}, then the flags in environment variable {@code variable}, for experiments. */
+  static List<String> jvmOptions(List<String> base, String variable) {
+    List<String> options = new ArrayList<>(base);
+    String extra = System.getenv(variable);
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
+  }
+
   /** Reads /proc (Linux; zeros elsewhere). Ticks are USER_HZ, 1/100 s on Linux. */
   static Cpu cpu(long pid) {
     java.util.Map<String, Double> seconds = new java.util.HashMap<>();

@@ -85,14 +85,10 @@ public final class ReceiverBenchmark {
       // 2. The receiver in its own JVM, fed without pause by simulate in a third.
       int grpc = freePort();
       int metricsPort = freePort();
-      // The options of deploy/receiver.yaml.
-      List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=128m",
-          "-XX:+UseParallelGC"));
-      // Extra receiver JVM flags for experiments, e.g. BENCH_RECEIVER_JVM_OPTS="-XX:TieredStopAtLevel=1".
-      String extra = System.getenv("BENCH_RECEIVER_JVM_OPTS");
-      if (extra != null && !extra.isBlank()) {
-        jvm.addAll(List.of(extra.trim().split("\\s+")));
-      }
+      // The options of deploy/receiver.yaml, and extra flags for experiments from BENCH_RECEIVER_JVM_OPTS
+      // (e.g. "-XX:TieredStopAtLevel=1").
+      List<String> jvm = Processes.jvmOptions(List.of("-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=128m",
+          "-XX:+UseParallelGC"), "BENCH_RECEIVER_JVM_OPTS");
       Path jfr = out.resolve("receiver.jfr");
       if (profile) {
         jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
