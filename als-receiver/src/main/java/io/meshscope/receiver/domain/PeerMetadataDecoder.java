@@ -21,37 +21,44 @@ public final class PeerMetadataDecoder {
 
   /** The peer, or null when the entry carries none in a form this decoder reads. */
   public static PeerMetadata decode(Map<String, Any> filterState, boolean upstream, List<Rejection> rejections) {
-    return decode(filterState, upstream, rejections, null);
+    return decode(RawEntry.PeerState.of(filterState), upstream, rejections, null);
   }
 
-  /** As above, through {@code memo} when not null: a proxy sees the same few peers again and again. */
+  /** As above, through {@code memo} when not null. */
   public static PeerMetadata decode(Map<String, Any> filterState, boolean upstream, List<Rejection> rejections,
       PeerMetadataMemo memo) {
-    String key = upstream ? "upstream_peer" : "downstream_peer";
-    Any any = filterState.get(key);
-    if (any != null && holds(any, STRUCT)) {
-      return decode(key, any, rejections, memo);
+    return decode(RawEntry.PeerState.of(filterState), upstream, rejections, memo);
+  }
+
+  /** As above, from the four keys an entry may carry; through {@code memo} when not null. */
+  public static PeerMetadata decode(RawEntry.PeerState state, boolean upstream, List<Rejection> rejections,
+      PeerMetadataMemo memo) {
+    String key = upstream ? RawEntry.PeerState.UPSTREAM : RawEntry.PeerState.DOWNSTREAM;
+    RawEntry.FilterValue value = upstream ? state.upstream() : state.downstream();
+    if (value != null && holds(value.typeUrl(), STRUCT)) {
+      return decode(key, value, rejections, memo);
     }
-    String wasmKey = upstream ? "wasm.upstream_peer" : "wasm.downstream_peer";
-    any = filterState.get(wasmKey);
-    if (any != null && (holds(any, STRUCT) || holds(any, BYTES_VALUE))) {
-      return decode(wasmKey, any, rejections, memo);
+    String wasmKey = upstream ? RawEntry.PeerState.WASM_UPSTREAM : RawEntry.PeerState.WASM_DOWNSTREAM;
+    value = upstream ? state.wasmUpstream() : state.wasmDownstream();
+    if (value != null && (holds(value.typeUrl(), STRUCT) || holds(value.typeUrl(), BYTES_VALUE))) {
+      return decode(wasmKey, value, rejections, memo);
     }
     return null;
   }
 
-  private static PeerMetadata decode(String source, Any any, List<Rejection> rejections, PeerMetadataMemo memo) {
-    return memo == null ? decode(source, any, rejections) : memo.decode(source, any, rejections);
+  private static PeerMetadata decode(String source, RawEntry.FilterValue value, List<Rejection> rejections,
+      PeerMetadataMemo memo) {
+    return memo == null ? decode(source, value, rejections) : memo.decode(source, value, rejections);
   }
 
   /** One filter-state value, a Struct or a BytesValue holding a FlatNode, read as the peer of {@code source}. */
-  static PeerMetadata decode(String source, Any any, List<Rejection> rejections) {
-    if (holds(any, STRUCT)) {
-      Struct s = struct(any, rejections);
+  static PeerMetadata decode(String source, RawEntry.FilterValue value, List<Rejection> rejections) {
+    if (holds(value.typeUrl(), STRUCT)) {
+      Struct s = struct(value.value(), rejections);
       return s == null ? null : fromStruct(source, s, rejections);
     }
     try {
-      Struct node = FlatNodeReader.read(BytesValue.parseFrom(any.getValue()).getValue().asReadOnlyByteBuffer());
+      Struct node = FlatNodeReader.read(BytesValue.parseFrom(value.value()).getValue().asReadOnlyByteBuffer());
       return node == null ? null : fromStruct(source, node, rejections);
     } catch (InvalidProtocolBufferException | FlatNodeReader.MalformedFlatBufferException e) {
       rejections.add(Rejection.MALFORMED_PEER_METADATA);
@@ -66,15 +73,14 @@ public final class PeerMetadataDecoder {
    * What {@link Any#is} answers, without its reflective default-instance lookup, which cost more than
    * the rest of the decoding: the type URL ends with {@code /} and the message's full name.
    */
-  static boolean holds(Any any, String fullName) {
-    String url = any.getTypeUrl();
+  static boolean holds(String url, String fullName) {
     int start = url.length() - fullName.length();
     return start > 0 && url.charAt(start - 1) == '/' && url.endsWith(fullName);
   }
 
-  private static Struct struct(Any any, List<Rejection> rejections) {
+  private static Struct struct(com.google.protobuf.ByteString value, List<Rejection> rejections) {
     try {
-      return Struct.parseFrom(any.getValue());
+      return Struct.parseFrom(value);
     } catch (InvalidProtocolBufferException e) {
       rejections.add(Rejection.MALFORMED_PEER_METADATA);
       return null;

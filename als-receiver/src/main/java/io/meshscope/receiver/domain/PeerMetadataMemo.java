@@ -1,6 +1,5 @@
 package io.meshscope.receiver.domain;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.meshscope.schemas.PeerMetadata;
 import java.util.ArrayList;
@@ -41,17 +40,17 @@ public final class PeerMetadataMemo {
     };
   }
 
-  PeerMetadata decode(String source, Any any, List<Rejection> rejections) {
-    if (any.getValue().size() > MAX_VALUE_BYTES) {
+  PeerMetadata decode(String source, RawEntry.FilterValue value, List<Rejection> rejections) {
+    if (value.value().size() > MAX_VALUE_BYTES) {
       misses++;
-      return PeerMetadataDecoder.decode(source, any, rejections);
+      return PeerMetadataDecoder.decode(source, value, rejections);
     }
-    Key key = new Key(source, any.getTypeUrl(), any.getValue());
+    Key key = new Key(source, value.typeUrl(), value.value());
     Decoded d = decoded.get(key);
     if (d == null) {
       misses++;
       List<Rejection> found = new ArrayList<>(0);
-      d = new Decoded(PeerMetadataDecoder.decode(source, any, found), List.copyOf(found));
+      d = new Decoded(PeerMetadataDecoder.decode(source, value, found), List.copyOf(found));
       decoded.put(key, d);
     } else {
       hits++;

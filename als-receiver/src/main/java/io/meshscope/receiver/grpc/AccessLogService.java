@@ -1,7 +1,6 @@
 package io.meshscope.receiver.grpc;
 
 import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
-import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.BindableService;
 import io.grpc.Context;
@@ -16,12 +15,15 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.grpc.KnownLength;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.meshscope.receiver.ReceiverMetrics;
 import io.meshscope.receiver.domain.Rejection;
+import io.meshscope.receiver.domain.WireDecoder;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -105,26 +107,52 @@ public final class AccessLogService implements BindableService {
     }
   }
 
-  /** A message as it came off the wire: parsed, or the reason it does not parse. */
-  record Incoming(StreamAccessLogsMessage message, String malformed) {}
+  /** A message as it came off the wire: decoded, or the reason it does not decode. */
+  record Incoming(WireDecoder.Batch batch, String malformed) {}
 
+  /**
+   * Reads the message's bytes and decodes only what the normalizer needs (see {@link WireDecoder}).
+   * A decoding failure becomes an {@link Incoming} with its reason instead of an exception.
+   */
   private static final class TolerantMarshaller implements MethodDescriptor.Marshaller<Incoming> {
-    private final MethodDescriptor.Marshaller<StreamAccessLogsMessage> delegate =
-        ProtoUtils.marshaller(StreamAccessLogsMessage.getDefaultInstance());
+    /** Up to this size a worker thread reuses its buffer; decoding copies every value out of it. */
+    private static final int REUSED_BUFFER_BYTES = 1 << 20;
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
 
     @Override
     public InputStream stream(Incoming value) {
-      return delegate.stream(value.message());
+      // Only a client serializes requests, and the receiver's clients use Envoy's generated stubs.
+      throw new UnsupportedOperationException("the receiver does not send StreamAccessLogsMessages");
     }
 
     @Override
     public Incoming parse(InputStream stream) {
       try {
-        return new Incoming(delegate.parse(stream), null);
-      } catch (RuntimeException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        return new Incoming(null, String.valueOf(cause.getMessage()));
+        byte[] bytes;
+        int length;
+        if (stream instanceof KnownLength) {
+          length = stream.available();
+          bytes = length <= REUSED_BUFFER_BYTES ? buffer(length) : new byte[length];
+          if (stream.readNBytes(bytes, 0, length) != length) {
+            return new Incoming(null, "message ended before its announced length");
+          }
+        } else {
+          bytes = stream.readAllBytes();
+          length = bytes.length;
+        }
+        return new Incoming(WireDecoder.decode(bytes, 0, length), null);
+      } catch (IOException | RuntimeException e) {
+        return new Incoming(null, String.valueOf(e.getMessage()));
       }
+    }
+
+    private static byte[] buffer(int length) {
+      byte[] b = BUFFERS.get();
+      if (b.length < length) {
+        b = new byte[Math.max(length, Math.min(REUSED_BUFFER_BYTES, b.length * 2))];
+        BUFFERS.set(b);
+      }
+      return b;
     }
   }
 }

@@ -1,8 +1,5 @@
 package io.meshscope.receiver.grpc;
 
-import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
-import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
-import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -12,8 +9,10 @@ import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.FieldValues;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.PeerMetadataMemo;
+import io.meshscope.receiver.domain.RawEntry;
 import io.meshscope.receiver.domain.Rejection;
 import io.meshscope.receiver.domain.StreamIdentity;
+import io.meshscope.receiver.domain.WireDecoder;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -63,46 +62,34 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
           .withDescription("malformed StreamAccessLogsMessage: " + incoming.malformed()).asRuntimeException());
       return;
     }
-    StreamAccessLogsMessage message = incoming.message();
+    WireDecoder.Batch batch = incoming.batch();
     if (identity == null) {
-      identity = message.hasIdentifier() ? IdentityParser.parse(message.getIdentifier()) : StreamIdentity.NONE;
+      identity = batch.identifier() != null ? IdentityParser.parse(batch.identifier()) : StreamIdentity.NONE;
       metrics.rejected(identity.known() ? identity.rejections() : java.util.List.of());
       if (identity.known()) {
         log.info("stream {} from {}: {} {} ({})", id, peer, identity.reporter().role(),
             identity.reporter().workload().key(), identity.logName());
       } else {
         log.warn("stream {} from {}: {}; its entries are forwarded flagged, keyed {}", id, peer,
-            message.hasIdentifier() ? "identity refused (node id '" + FieldValues.forLog(
-                message.getIdentifier().getNode().getId()) + "')" : "first message carries no identifier",
+            batch.identifier() != null ? "identity refused (node id '" + FieldValues.forLog(
+                batch.identifier().getNode().getId()) + "')" : "first message carries no identifier",
             io.meshscope.receiver.domain.CallerKey.UNKNOWN);
       }
     }
-    Instant now = clock.instant();
-    PeerMetadataMemo peers = PEERS.get();
-    int count;
-    switch (message.getLogEntriesCase()) {
-      case HTTP_LOGS -> {
-        count = message.getHttpLogs().getLogEntryCount();
-        metrics.received("HTTP", count);
-        budget.take(count);
-        for (HTTPAccessLogEntry e : message.getHttpLogs().getLogEntryList()) {
-          forward(EntryNormalizer.http(e, identity, now, peers));
-        }
+    if (batch.protocol() == WireDecoder.Protocol.NONE) {
+      metrics.rejected(Rejection.EMPTY_MESSAGE);
+      log.debug("stream {}: message without entries", id);
+    } else {
+      Instant now = clock.instant();
+      PeerMetadataMemo peers = PEERS.get();
+      int count = batch.entries().size();
+      metrics.received(batch.protocol().name(), count);
+      budget.take(count);
+      for (RawEntry e : batch.entries()) {
+        forward(EntryNormalizer.normalize(e, identity, now, peers));
       }
-      case TCP_LOGS -> {
-        count = message.getTcpLogs().getLogEntryCount();
-        metrics.received("TCP", count);
-        budget.take(count);
-        for (TCPAccessLogEntry e : message.getTcpLogs().getLogEntryList()) {
-          forward(EntryNormalizer.tcp(e, identity, now, peers));
-        }
-      }
-      default -> {
-        metrics.rejected(Rejection.EMPTY_MESSAGE);
-        log.debug("stream {}: message without entries", id);
-      }
+      entries += count;
     }
-    entries += message.getHttpLogs().getLogEntryCount() + message.getTcpLogs().getLogEntryCount();
     metrics.inflight(budget.inflight());
     budget.whenRoom(this::resume);
   }

@@ -198,7 +198,7 @@ class EntryNormalizerTest {
         "/google.protobuf.Struct", "google.protobuf.Struct", "type.googleapis.com/xgoogle.protobuf.Struct",
         "type.googleapis.com/google.protobuf.Structs", "", "type.googleapis.com/google.protobuf.BytesValue")) {
       Any any = Any.newBuilder().setTypeUrl(url).build();
-      assertEquals(any.is(com.google.protobuf.Struct.class), PeerMetadataDecoder.holds(any, struct), url);
+      assertEquals(any.is(com.google.protobuf.Struct.class), PeerMetadataDecoder.holds(any.getTypeUrl(), struct), url);
     }
   }
 

@@ -1,0 +1,498 @@
+package io.meshscope.receiver.domain;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.EnvoyInternalAddress;
+import io.envoyproxy.envoy.config.core.v3.Pipe;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
+import io.envoyproxy.envoy.data.accesslog.v3.ConnectionProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPRequestProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
+import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
+import io.meshscope.receiver.domain.RawEntry.FilterValue;
+import io.meshscope.receiver.domain.RawEntry.Http;
+import io.meshscope.receiver.domain.RawEntry.PeerState;
+import io.meshscope.receiver.domain.RawEntry.RawAddress;
+import io.meshscope.receiver.domain.RawEntry.Time;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a {@code StreamAccessLogsMessage} straight from its bytes into {@link RawEntry} values.
+ * protobuf-java's generated parsers build every sub-message through builders and decode every
+ * string, used or not; that was a third of the receiver's worker time. This reads only the fields
+ * the normalizer uses and skips the rest (headers, user agent, request ids, timings...) unread.
+ *
+ * <p>It keeps protobuf's rules, so that both ways give equal entries (a test holds it to that): a
+ * later value of a field wins; a sub-message that occurs twice is merged; a oneof takes its last
+ * case; a field with an unexpected wire type is an unknown field; a string must be UTF-8. What it
+ * does not do is look inside the fields it skips: a malformed or non-UTF-8 value there, which
+ * protobuf-java would refuse with the whole message, is ignored like the rest of that field.
+ */
+public final class WireDecoder {
+  private WireDecoder() {}
+
+  /** What a message carried: the identifier when present, and its entries. */
+  public record Batch(StreamAccessLogsMessage.Identifier identifier, Protocol protocol, List<RawEntry> entries) {}
+
+  /** Which of the message's oneof was set; {@code NONE} for a message without entries. */
+  public enum Protocol { HTTP, TCP, NONE }
+
+  private static final int VARINT = WireFormat.WIRETYPE_VARINT;
+  private static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+  // StreamAccessLogsMessage and its entry lists
+  private static final int IDENTIFIER = StreamAccessLogsMessage.IDENTIFIER_FIELD_NUMBER << 3 | LEN;
+  private static final int HTTP_LOGS = StreamAccessLogsMessage.HTTP_LOGS_FIELD_NUMBER << 3 | LEN;
+  private static final int TCP_LOGS = StreamAccessLogsMessage.TCP_LOGS_FIELD_NUMBER << 3 | LEN;
+  private static final int LOG_ENTRY = StreamAccessLogsMessage.HTTPAccessLogEntries.LOG_ENTRY_FIELD_NUMBER << 3 | LEN;
+  // HTTPAccessLogEntry, TCPAccessLogEntry
+  private static final int COMMON = HTTPAccessLogEntry.COMMON_PROPERTIES_FIELD_NUMBER << 3 | LEN;
+  private static final int PROTOCOL_VERSION = HTTPAccessLogEntry.PROTOCOL_VERSION_FIELD_NUMBER << 3 | VARINT;
+  private static final int REQUEST = HTTPAccessLogEntry.REQUEST_FIELD_NUMBER << 3 | LEN;
+  private static final int RESPONSE = HTTPAccessLogEntry.RESPONSE_FIELD_NUMBER << 3 | LEN;
+  private static final int TCP_COMMON = TCPAccessLogEntry.COMMON_PROPERTIES_FIELD_NUMBER << 3 | LEN;
+  private static final int CONNECTION = TCPAccessLogEntry.CONNECTION_PROPERTIES_FIELD_NUMBER << 3 | LEN;
+  private static final int RECEIVED_BYTES = ConnectionProperties.RECEIVED_BYTES_FIELD_NUMBER << 3 | VARINT;
+  private static final int SENT_BYTES = ConnectionProperties.SENT_BYTES_FIELD_NUMBER << 3 | VARINT;
+  // HTTPRequestProperties
+  private static final int METHOD = HTTPRequestProperties.REQUEST_METHOD_FIELD_NUMBER << 3 | VARINT;
+  private static final int SCHEME = HTTPRequestProperties.SCHEME_FIELD_NUMBER << 3 | LEN;
+  private static final int AUTHORITY = HTTPRequestProperties.AUTHORITY_FIELD_NUMBER << 3 | LEN;
+  private static final int PATH = HTTPRequestProperties.PATH_FIELD_NUMBER << 3 | LEN;
+  private static final int REQUEST_HEADERS_BYTES = HTTPRequestProperties.REQUEST_HEADERS_BYTES_FIELD_NUMBER << 3 | VARINT;
+  private static final int REQUEST_BODY_BYTES = HTTPRequestProperties.REQUEST_BODY_BYTES_FIELD_NUMBER << 3 | VARINT;
+  // HTTPResponseProperties
+  private static final int RESPONSE_CODE = HTTPResponseProperties.RESPONSE_CODE_FIELD_NUMBER << 3 | LEN;
+  private static final int RESPONSE_HEADERS_BYTES = HTTPResponseProperties.RESPONSE_HEADERS_BYTES_FIELD_NUMBER << 3 | VARINT;
+  private static final int RESPONSE_BODY_BYTES = HTTPResponseProperties.RESPONSE_BODY_BYTES_FIELD_NUMBER << 3 | VARINT;
+  private static final int RESPONSE_CODE_DETAILS = HTTPResponseProperties.RESPONSE_CODE_DETAILS_FIELD_NUMBER << 3 | LEN;
+  // AccessLogCommon
+  private static final int DOWNSTREAM_REMOTE = AccessLogCommon.DOWNSTREAM_REMOTE_ADDRESS_FIELD_NUMBER << 3 | LEN;
+  private static final int DOWNSTREAM_LOCAL = AccessLogCommon.DOWNSTREAM_LOCAL_ADDRESS_FIELD_NUMBER << 3 | LEN;
+  private static final int DOWNSTREAM_DIRECT_REMOTE =
+      AccessLogCommon.DOWNSTREAM_DIRECT_REMOTE_ADDRESS_FIELD_NUMBER << 3 | LEN;
+  private static final int UPSTREAM_REMOTE = AccessLogCommon.UPSTREAM_REMOTE_ADDRESS_FIELD_NUMBER << 3 | LEN;
+  private static final int TLS = AccessLogCommon.TLS_PROPERTIES_FIELD_NUMBER << 3 | LEN;
+  private static final int START_TIME = AccessLogCommon.START_TIME_FIELD_NUMBER << 3 | LEN;
+  private static final int UPSTREAM_CLUSTER = AccessLogCommon.UPSTREAM_CLUSTER_FIELD_NUMBER << 3 | LEN;
+  private static final int RESPONSE_FLAGS = AccessLogCommon.RESPONSE_FLAGS_FIELD_NUMBER << 3 | LEN;
+  private static final int ROUTE_NAME = AccessLogCommon.ROUTE_NAME_FIELD_NUMBER << 3 | LEN;
+  private static final int FILTER_STATE = AccessLogCommon.FILTER_STATE_OBJECTS_FIELD_NUMBER << 3 | LEN;
+  private static final int DURATION = AccessLogCommon.DURATION_FIELD_NUMBER << 3 | LEN;
+  // TLSProperties and its certificate
+  private static final int PEER_CERTIFICATE = TLSProperties.PEER_CERTIFICATE_PROPERTIES_FIELD_NUMBER << 3 | LEN;
+  private static final int SUBJECT_ALT_NAME =
+      TLSProperties.CertificateProperties.SUBJECT_ALT_NAME_FIELD_NUMBER << 3 | LEN;
+  private static final int SAN_URI = TLSProperties.CertificateProperties.SubjectAltName.URI_FIELD_NUMBER << 3 | LEN;
+  private static final int SAN_DNS = TLSProperties.CertificateProperties.SubjectAltName.DNS_FIELD_NUMBER << 3 | LEN;
+  // Address and its three cases
+  private static final int SOCKET_ADDRESS = Address.SOCKET_ADDRESS_FIELD_NUMBER << 3 | LEN;
+  private static final int PIPE = Address.PIPE_FIELD_NUMBER << 3 | LEN;
+  private static final int ENVOY_INTERNAL = Address.ENVOY_INTERNAL_ADDRESS_FIELD_NUMBER << 3 | LEN;
+  private static final int SOCKET_IP = SocketAddress.ADDRESS_FIELD_NUMBER << 3 | LEN;
+  private static final int PORT_VALUE = SocketAddress.PORT_VALUE_FIELD_NUMBER << 3 | VARINT;
+  private static final int NAMED_PORT = SocketAddress.NAMED_PORT_FIELD_NUMBER << 3 | LEN;
+  private static final int PIPE_PATH = Pipe.PATH_FIELD_NUMBER << 3 | LEN;
+  private static final int LISTENER_NAME = EnvoyInternalAddress.SERVER_LISTENER_NAME_FIELD_NUMBER << 3 | LEN;
+  // Timestamp and Duration, UInt32Value, map entries, Any
+  private static final int SECONDS = 1 << 3 | VARINT;
+  private static final int NANOS = 2 << 3 | VARINT;
+  private static final int WRAPPED_VALUE = 1 << 3 | VARINT;
+  private static final int MAP_KEY = 1 << 3 | LEN;
+  private static final int MAP_VALUE = 2 << 3 | LEN;
+  private static final int TYPE_URL = Any.TYPE_URL_FIELD_NUMBER << 3 | LEN;
+  private static final int ANY_VALUE = Any.VALUE_FIELD_NUMBER << 3 | LEN;
+  private static final int UNAUTHORIZED_DETAILS = ResponseFlags.UNAUTHORIZED_DETAILS_FIELD_NUMBER;
+
+  /** The message in {@code bytes[offset, offset + length)}; strings and bytes are copied out. */
+  public static Batch decode(byte[] bytes, int offset, int length) throws InvalidProtocolBufferException {
+    try {
+      return decode(CodedInputStream.newInstance(bytes, offset, length));
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      // An array holds no I/O; protobuf's signatures say IOException all the same.
+      throw new InvalidProtocolBufferException(e);
+    }
+  }
+
+  private static Batch decode(CodedInputStream in) throws IOException {
+    StreamAccessLogsMessage.Identifier.Builder identifier = null;
+    Protocol protocol = Protocol.NONE;
+    List<RawEntry> entries = new ArrayList<>();
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == IDENTIFIER) {
+        // Once per stream, and IdentityParser reads protobuf's Node: the generated parser does.
+        if (identifier == null) {
+          identifier = StreamAccessLogsMessage.Identifier.newBuilder();
+        }
+        in.readMessage(identifier, ExtensionRegistryLite.getEmptyRegistry());
+      } else if (tag == HTTP_LOGS || tag == TCP_LOGS) {
+        Protocol p = tag == HTTP_LOGS ? Protocol.HTTP : Protocol.TCP;
+        if (p != protocol) {
+          entries.clear(); // a oneof: the other case is dropped
+          protocol = p;
+        }
+        int limit = in.pushLimit(in.readRawVarint32());
+        for (int t = in.readTag(); t != 0; t = in.readTag()) {
+          if (t == LOG_ENTRY) {
+            entries.add(p == Protocol.HTTP ? httpEntry(in) : tcpEntry(in));
+          } else if (!in.skipField(t)) {
+            break;
+          }
+        }
+        end(in, limit);
+      } else if (!in.skipField(tag)) {
+        break;
+      }
+    }
+    in.checkLastTagWas(0);
+    return new Batch(identifier == null ? null : identifier.build(), protocol, entries);
+  }
+
+  /** Everything of an entry: the entry-level fields, and those of its common properties. */
+  private static final class Entry {
+    Time start;
+    Time duration;
+    String cluster = "";
+    String route = "";
+    RawAddress downstreamRemote;
+    RawAddress downstreamLocal;
+    RawAddress downstreamDirectRemote;
+    RawAddress upstreamRemote;
+    int flags;
+    List<String> sans = List.of();
+    PeerState peers = PeerState.NONE;
+
+    RawEntry build(Http http, long received, long sent) {
+      return new RawEntry(start, duration, cluster, route, downstreamRemote, downstreamLocal, downstreamDirectRemote,
+          upstreamRemote, flags, sans, peers, http, received, sent);
+    }
+  }
+
+  private static RawEntry httpEntry(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    Entry e = new Entry();
+    int version = 0;
+    Http http = Http.EMPTY;
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == COMMON) {
+        common(in, e);
+      } else if (t == PROTOCOL_VERSION) {
+        version = in.readEnum();
+      } else if (t == REQUEST) {
+        http = request(in, http);
+      } else if (t == RESPONSE) {
+        http = response(in, http);
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return e.build(new Http(version, http.method(), http.scheme(), http.authority(), http.path(),
+        http.requestHeadersBytes(), http.requestBodyBytes(), http.responseCode(), http.responseCodeDetails(),
+        http.responseHeadersBytes(), http.responseBodyBytes()), 0, 0);
+  }
+
+  private static RawEntry tcpEntry(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    Entry e = new Entry();
+    long received = 0;
+    long sent = 0;
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == TCP_COMMON) {
+        common(in, e);
+      } else if (t == CONNECTION) {
+        int inner = in.pushLimit(in.readRawVarint32());
+        for (int u = in.readTag(); u != 0; u = in.readTag()) {
+          if (u == RECEIVED_BYTES) {
+            received = in.readUInt64();
+          } else if (u == SENT_BYTES) {
+            sent = in.readUInt64();
+          } else if (!in.skipField(u)) {
+            break;
+          }
+        }
+        end(in, inner);
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return e.build(null, received, sent);
+  }
+
+  private static Http request(CodedInputStream in, Http h) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    int method = h.method();
+    String scheme = h.scheme();
+    String authority = h.authority();
+    String path = h.path();
+    long headers = h.requestHeadersBytes();
+    long body = h.requestBodyBytes();
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == METHOD) {
+        method = in.readEnum();
+      } else if (t == SCHEME) {
+        scheme = in.readStringRequireUtf8();
+      } else if (t == AUTHORITY) {
+        authority = in.readStringRequireUtf8();
+      } else if (t == PATH) {
+        path = in.readStringRequireUtf8();
+      } else if (t == REQUEST_HEADERS_BYTES) {
+        headers = in.readUInt64();
+      } else if (t == REQUEST_BODY_BYTES) {
+        body = in.readUInt64();
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return new Http(h.protocolVersion(), method, scheme, authority, path, headers, body, h.responseCode(),
+        h.responseCodeDetails(), h.responseHeadersBytes(), h.responseBodyBytes());
+  }
+
+  private static Http response(CodedInputStream in, Http h) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    Integer code = h.responseCode();
+    String details = h.responseCodeDetails();
+    long headers = h.responseHeadersBytes();
+    long body = h.responseBodyBytes();
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == RESPONSE_CODE) {
+        // A UInt32Value: present, even when empty, and merged with an earlier one.
+        int inner = in.pushLimit(in.readRawVarint32());
+        int value = code == null ? 0 : code;
+        for (int u = in.readTag(); u != 0; u = in.readTag()) {
+          if (u == WRAPPED_VALUE) {
+            value = in.readUInt32();
+          } else if (!in.skipField(u)) {
+            break;
+          }
+        }
+        end(in, inner);
+        code = value;
+      } else if (t == RESPONSE_HEADERS_BYTES) {
+        headers = in.readUInt64();
+      } else if (t == RESPONSE_BODY_BYTES) {
+        body = in.readUInt64();
+      } else if (t == RESPONSE_CODE_DETAILS) {
+        details = in.readStringRequireUtf8();
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return new Http(h.protocolVersion(), h.method(), h.scheme(), h.authority(), h.path(), h.requestHeadersBytes(),
+        h.requestBodyBytes(), code, details, headers, body);
+  }
+
+  private static void common(CodedInputStream in, Entry e) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == UPSTREAM_CLUSTER) {
+        e.cluster = in.readStringRequireUtf8();
+      } else if (t == START_TIME) {
+        e.start = time(in, e.start);
+      } else if (t == DURATION) {
+        e.duration = time(in, e.duration);
+      } else if (t == DOWNSTREAM_REMOTE) {
+        e.downstreamRemote = address(in, e.downstreamRemote);
+      } else if (t == DOWNSTREAM_LOCAL) {
+        e.downstreamLocal = address(in, e.downstreamLocal);
+      } else if (t == DOWNSTREAM_DIRECT_REMOTE) {
+        e.downstreamDirectRemote = address(in, e.downstreamDirectRemote);
+      } else if (t == UPSTREAM_REMOTE) {
+        e.upstreamRemote = address(in, e.upstreamRemote);
+      } else if (t == ROUTE_NAME) {
+        e.route = in.readStringRequireUtf8();
+      } else if (t == RESPONSE_FLAGS) {
+        e.flags = flags(in, e.flags);
+      } else if (t == FILTER_STATE) {
+        e.peers = filterState(in, e.peers);
+      } else if (t == TLS) {
+        e.sans = sans(in, e.sans);
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+  }
+
+  private static Time time(CodedInputStream in, Time previous) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    long seconds = previous == null ? 0 : previous.seconds();
+    int nanos = previous == null ? 0 : previous.nanos();
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == SECONDS) {
+        seconds = in.readInt64();
+      } else if (t == NANOS) {
+        nanos = in.readInt32();
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return new Time(seconds, nanos);
+  }
+
+  private static RawAddress address(CodedInputStream in, RawAddress previous) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    RawAddress a = previous;
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      RawAddress.Kind kind = t == SOCKET_ADDRESS ? RawAddress.Kind.SOCKET
+          : t == PIPE ? RawAddress.Kind.PIPE
+          : t == ENVOY_INTERNAL ? RawAddress.Kind.ENVOY_INTERNAL : null;
+      if (kind == null) {
+        if (!in.skipField(t)) {
+          break;
+        }
+        continue;
+      }
+      // Another case replaces the oneof; the same case merges into it.
+      RawAddress base = a != null && a.kind() == kind ? a : new RawAddress(kind, "", 0);
+      a = oneAddress(in, base);
+    }
+    end(in, limit);
+    return a;
+  }
+
+  private static RawAddress oneAddress(CodedInputStream in, RawAddress a) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    String text = a.text();
+    int port = a.port();
+    int textTag = switch (a.kind()) {
+      case SOCKET -> SOCKET_IP;
+      case PIPE -> PIPE_PATH;
+      case ENVOY_INTERNAL -> LISTENER_NAME;
+    };
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == textTag) {
+        text = in.readStringRequireUtf8();
+      } else if (a.kind() == RawAddress.Kind.SOCKET && t == PORT_VALUE) {
+        port = in.readUInt32();
+      } else if (a.kind() == RawAddress.Kind.SOCKET && t == NAMED_PORT) {
+        // The other case of the port's oneof: the numeric port is gone.
+        in.readStringRequireUtf8();
+        port = 0;
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return new RawAddress(a.kind(), text, port);
+  }
+
+  private static int flags(CodedInputStream in, int bits) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      int field = WireFormat.getTagFieldNumber(t);
+      int type = WireFormat.getTagWireType(t);
+      if (field == UNAUTHORIZED_DETAILS && type == LEN) {
+        in.skipField(t);
+        bits |= 1 << (field - 1);
+      } else if (field >= 1 && field <= 28 && field != UNAUTHORIZED_DETAILS && type == VARINT) {
+        bits = in.readBool() ? bits | 1 << (field - 1) : bits & ~(1 << (field - 1));
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return bits;
+  }
+
+  private static List<String> sans(CodedInputStream in, List<String> sans) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == PEER_CERTIFICATE) {
+        int cert = in.pushLimit(in.readRawVarint32());
+        for (int u = in.readTag(); u != 0; u = in.readTag()) {
+          if (u == SUBJECT_ALT_NAME) {
+            String value = san(in);
+            if (value != null) {
+              if (sans.isEmpty()) {
+                sans = new ArrayList<>(2);
+              }
+              sans.add(value);
+            }
+          } else if (!in.skipField(u)) {
+            break;
+          }
+        }
+        end(in, cert);
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return sans;
+  }
+
+  /** The SAN's URI or DNS value, whichever came last; null when it has neither. */
+  private static String san(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    String value = null;
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == SAN_URI || t == SAN_DNS) {
+        value = in.readStringRequireUtf8();
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return value;
+  }
+
+  /** One map entry; a later entry with the same key replaces the earlier one, as in protobuf's map. */
+  private static PeerState filterState(CodedInputStream in, PeerState peers) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    String key = "";
+    FilterValue value = FilterValue.EMPTY;
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == MAP_KEY) {
+        key = in.readStringRequireUtf8();
+      } else if (t == MAP_VALUE) {
+        value = any(in, value);
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return peers.with(key, value);
+  }
+
+  private static FilterValue any(CodedInputStream in, FilterValue previous) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    String typeUrl = previous.typeUrl();
+    ByteString value = previous.value();
+    for (int t = in.readTag(); t != 0; t = in.readTag()) {
+      if (t == TYPE_URL) {
+        typeUrl = in.readStringRequireUtf8();
+      } else if (t == ANY_VALUE) {
+        value = in.readBytes();
+      } else if (!in.skipField(t)) {
+        break;
+      }
+    }
+    end(in, limit);
+    return new FilterValue(typeUrl, value);
+  }
+
+  /** Closes a sub-message: it must have ended on its length, not on an end-group tag. */
+  private static void end(CodedInputStream in, int limit) throws IOException {
+    in.checkLastTagWas(0);
+    in.popLimit(limit);
+  }
+}
