@@ -35,36 +35,42 @@ public final class ClusterNames {
       default:
         break;
     }
-    // A valid key has exactly three '|': split with a limit that keeps a fourth visible.
-    String[] parts = name.split("\\|", 5);
-    if (parts.length != 4) {
+    // A valid key has exactly three '|'. Found by indexOf, not split: this runs for every entry.
+    int first = name.indexOf('|');
+    int second = first < 0 ? -1 : name.indexOf('|', first + 1);
+    int third = second < 0 ? -1 : name.indexOf('|', second + 1);
+    if (third < 0 || name.indexOf('|', third + 1) >= 0) {
       return new UpstreamCluster(name, OTHER, null, null, null);
     }
-    Integer port = port(parts[1]);
+    Integer port = port(name, first + 1, second);
     if (port == null) {
       return new UpstreamCluster(name, OTHER, null, null, null);
     }
-    String host = parts[3].isEmpty() ? null : parts[3];
-    if (OUTBOUND.equals(parts[0])) {
-      return new UpstreamCluster(name, OUTBOUND, port, parts[2].isEmpty() ? null : parts[2], host);
+    String host = third + 1 == name.length() ? null : name.substring(third + 1);
+    if (first == OUTBOUND.length() && name.startsWith(OUTBOUND)) {
+      return new UpstreamCluster(name, OUTBOUND, port, second + 1 == third ? null : name.substring(second + 1, third),
+          host);
     }
-    if (INBOUND.equals(parts[0])) {
+    if (first == INBOUND.length() && name.startsWith(INBOUND)) {
       // Before Istio 1.8 the third part was the port's name, not a subset.
       return new UpstreamCluster(name, INBOUND, port, null, host);
     }
     return new UpstreamCluster(name, OTHER, null, null, null);
   }
 
-  private static Integer port(String text) {
-    if (text.isEmpty() || text.length() > 5) {
+  /** The port in {@code text[from, to)}: one to five digits, at most 65535. */
+  private static Integer port(String text, int from, int to) {
+    if (to == from || to - from > 5) {
       return null;
     }
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+    int port = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
         return null;
       }
+      port = port * 10 + (c - '0');
     }
-    int port = Integer.parseInt(text);
     return port <= 65_535 ? port : null;
   }
 }

@@ -31,4 +31,38 @@ class ClusterNamesTest {
     assertEquals(subset, c.subset(), name);
     assertEquals(host, c.host(), name);
   }
+
+  @org.junit.jupiter.api.Test
+  void randomNamesParseAsSplittingOnBarsDoes() {
+    String[] pieces = {"|", "|", "|", "outbound", "inbound", "9080", "65536", "0", "v1", "reviews.bookinfo", "", "x|"};
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = r.nextInt(9); k > 0; k--) {
+        b.append(pieces[r.nextInt(pieces.length)]);
+      }
+      String name = b.toString();
+      assertEquals(bySplit(name), ClusterNames.parse(name), name);
+    }
+  }
+
+  /** The rule as first written, with String.split: the reference for the indexOf version. */
+  private static UpstreamCluster bySplit(String name) {
+    if (name.isEmpty()) {
+      return new UpstreamCluster("", ClusterNames.OTHER, null, null, null);
+    }
+    String[] parts = name.split("\\|", 5);
+    UpstreamCluster other = new UpstreamCluster(name, ClusterNames.OTHER, null, null, null);
+    if (parts.length != 4 || !parts[1].matches("[0-9]{1,5}") || Integer.parseInt(parts[1]) > 65_535) {
+      return other;
+    }
+    int port = Integer.parseInt(parts[1]);
+    String host = parts[3].isEmpty() ? null : parts[3];
+    return switch (parts[0]) {
+      case "outbound" -> new UpstreamCluster(name, ClusterNames.OUTBOUND, port, parts[2].isEmpty() ? null : parts[2],
+          host);
+      case "inbound" -> new UpstreamCluster(name, ClusterNames.INBOUND, port, null, host);
+      default -> other;
+    };
+  }
 }
