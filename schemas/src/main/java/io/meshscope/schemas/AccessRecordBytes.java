@@ -201,10 +201,11 @@ final class AccessRecordBytes {
     return o.reporterJson;
   }
 
-  /** A thread's buffer, the last reporter it wrote and the last two seconds it formatted. */
+  /** A thread's buffers, the last reporter it wrote and the last two seconds it formatted. */
   private static final class Out {
     byte[] buf = new byte[2048];
     int len;
+    char[] chars = new char[256];
     Reporter reporter;
     byte[] reporterJson;
     // A record's start and receive times, mostly: "2026-11-26T06:00:00 with its opening quote.
@@ -331,10 +332,16 @@ final class AccessRecordBytes {
       int n = s.length();
       ensure(n * 6 + 2);
       buf[len++] = '"';
-      // Character by character: String.getBytes(int, int, byte[], int) would be quicker for ASCII,
-      // but it keeps each character's low byte, and U+2028 would pass for '('.
+      // Through a char array: String.getBytes(int, int, byte[], int) would be quicker for ASCII, but
+      // it keeps each character's low byte, and U+2028 would pass for '('; charAt checks the
+      // string's coder and bounds on every character.
+      if (chars.length < n) {
+        chars = new char[Math.max(n, chars.length * 2)];
+      }
+      char[] cs = chars;
+      s.getChars(0, n, cs, 0);
       for (int i = 0; i < n; i++) {
-        char c = s.charAt(i);
+        char c = cs[i];
         if (c < 0x80) {
           if (c >= 0x20 && c != '"' && c != '\\') {
             buf[len++] = (byte) c;
