@@ -78,7 +78,7 @@ public final class PeerMetadataDecoder {
     return start > 0 && url.charAt(start - 1) == '/' && url.endsWith(fullName);
   }
 
-  private static Struct struct(com.google.protobuf.ByteString value, List<Rejection> rejections) {
+  private static Struct struct(byte[] value, List<Rejection> rejections) {
     try {
       return Struct.parseFrom(value);
     } catch (InvalidProtocolBufferException e) {

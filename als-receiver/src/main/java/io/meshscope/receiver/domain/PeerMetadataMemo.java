@@ -1,8 +1,11 @@
 package io.meshscope.receiver.domain;
 
-import com.google.protobuf.ByteString;
 import io.meshscope.schemas.PeerMetadata;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,40 @@ public final class PeerMetadataMemo {
 
   static final int MAX_VALUE_BYTES = 4096;
 
-  private record Key(String source, String typeUrl, ByteString value) {}
+  /** Hashed a word at a time: the values are a few hundred bytes, and looked up once per entry. */
+  private static final class Key {
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private final String source;
+    private final String typeUrl;
+    private final byte[] value;
+    private final int hash;
+
+    Key(String source, String typeUrl, byte[] value) {
+      this.source = source;
+      this.typeUrl = typeUrl;
+      this.value = value;
+      long h = source.hashCode() * 31L + typeUrl.hashCode();
+      int i = 0;
+      for (; i + 8 <= value.length; i += 8) {
+        h = (h ^ (long) WORDS.get(value, i)) * 0x9E3779B97F4A7C15L;
+      }
+      for (; i < value.length; i++) {
+        h = (h ^ value[i]) * 0x9E3779B97F4A7C15L;
+      }
+      this.hash = (int) (h ^ (h >>> 32));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && hash == k.hash && Arrays.equals(value, k.value) && typeUrl.equals(k.typeUrl)
+          && source.equals(k.source);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   private record Decoded(PeerMetadata peer, List<Rejection> rejections) {}
 
@@ -41,7 +77,7 @@ public final class PeerMetadataMemo {
   }
 
   PeerMetadata decode(String source, RawEntry.FilterValue value, List<Rejection> rejections) {
-    if (value.value().size() > MAX_VALUE_BYTES) {
+    if (value.value().length > MAX_VALUE_BYTES) {
       misses++;
       return PeerMetadataDecoder.decode(source, value, rejections);
     }

@@ -1,7 +1,6 @@
 package io.meshscope.receiver.domain;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
@@ -10,6 +9,7 @@ import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -50,9 +50,28 @@ public record RawEntry(
     public enum Kind { SOCKET, PIPE, ENVOY_INTERNAL }
   }
 
-  /** An {@code Any} from {@code filter_state_objects}. */
-  public record FilterValue(String typeUrl, ByteString value) {
-    static final FilterValue EMPTY = new FilterValue("", ByteString.EMPTY);
+  /**
+   * An {@code Any} from {@code filter_state_objects}. The value is an array, not a ByteString, so
+   * that {@link PeerMetadataMemo} compares it with {@link Arrays#equals(byte[], byte[])}, which the
+   * JIT vectorizes; ByteString compares and hashes byte by byte. Equal by content.
+   */
+  public record FilterValue(String typeUrl, byte[] value) {
+    static final FilterValue EMPTY = new FilterValue("", new byte[0]);
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FilterValue f && typeUrl.equals(f.typeUrl) && Arrays.equals(value, f.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return typeUrl.hashCode() * 31 + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return "FilterValue[" + typeUrl + ", " + value.length + " bytes]";
+    }
   }
 
   /** The four filter-state keys that can carry peer metadata; null where the key is absent. */
@@ -84,7 +103,7 @@ public record RawEntry(
     }
 
     private static FilterValue value(Any any) {
-      return any == null ? null : new FilterValue(any.getTypeUrl(), any.getValue());
+      return any == null ? null : new FilterValue(any.getTypeUrl(), any.getValue().toByteArray());
     }
   }
 

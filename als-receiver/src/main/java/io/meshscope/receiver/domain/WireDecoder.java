@@ -1,7 +1,6 @@
 package io.meshscope.receiver.domain;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -476,12 +475,12 @@ public final class WireDecoder {
   private static FilterValue any(CodedInputStream in, FilterValue previous) throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
     String typeUrl = previous.typeUrl();
-    ByteString value = previous.value();
+    byte[] value = previous.value();
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == TYPE_URL) {
         typeUrl = in.readStringRequireUtf8();
       } else if (t == ANY_VALUE) {
-        value = in.readBytes();
+        value = in.readByteArray();
       } else if (!in.skipField(t)) {
         break;
       }
