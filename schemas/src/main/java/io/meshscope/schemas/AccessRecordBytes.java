@@ -168,6 +168,14 @@ final class AccessRecordBytes {
       return;
     }
     o.field(name);
+    // The receiver's peer-metadata memo hands out the same object for the same peer, entry after
+    // entry: its JSON is kept by identity, as the reporter's is.
+    int slot = System.identityHashCode(p) & (Out.PEER_SLOTS - 1);
+    if (o.peers[slot] == p) {
+      o.raw(o.peerJson[slot]);
+      return;
+    }
+    int start = o.len;
     o.raw('{');
     o.string(SOURCE, p.source());
     o.string(NAMESPACE, p.namespace());
@@ -190,6 +198,8 @@ final class AccessRecordBytes {
       o.raw('}');
     }
     o.raw('}');
+    o.peers[slot] = p;
+    o.peerJson[slot] = Arrays.copyOfRange(o.buf, start, o.len);
   }
 
   /** The reporter's JSON, once per stream: the same object comes with every entry of an ALS stream. */
@@ -206,6 +216,9 @@ final class AccessRecordBytes {
     byte[] buf = new byte[2048];
     int len;
     char[] chars = new char[256];
+    static final int PEER_SLOTS = 16;
+    final PeerMetadata[] peers = new PeerMetadata[PEER_SLOTS];
+    final byte[][] peerJson = new byte[PEER_SLOTS][];
     Reporter reporter;
     byte[] reporterJson;
     // A record's start and receive times, mostly: "2026-11-26T06:00:00 with its opening quote.

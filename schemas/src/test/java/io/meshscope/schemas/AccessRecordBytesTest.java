@@ -96,6 +96,34 @@ class AccessRecordBytesTest {
     return copy(r, reporter, r.logName());
   }
 
+  @Test
+  void peersThatRepeatAreWrittenAsTheBeanSerializerWritesThem() throws Exception {
+    // The writer keeps a peer's JSON by identity, as the receiver's memo repeats peer objects: the
+    // same object must give the same bytes, and another object in the same slot its own.
+    AccessRecordBytes writer = new AccessRecordBytes(Json.mapper().writerFor(Reporter.class));
+    Random random = new Random(5);
+    List<PeerMetadata> peers = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      peers.add(withoutSurrogates(peer(random), PeerMetadata.class));
+    }
+    int written = 0;
+    for (int i = 0; i < 5_000; i++) {
+      AccessRecord r = withoutSurrogates(record(random, null), AccessRecord.class);
+      r = new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), r.reporter(), r.logName(), r.protocol(),
+          r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
+          r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
+          r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
+          r.routeName(), r.peerSans(), peers.get(random.nextInt(peers.size())),
+          peers.get(random.nextInt(peers.size())), r.flags());
+      byte[] bytes = writer.write(r);
+      if (bytes != null) {
+        written++;
+        assertArrayEquals(Json.mapper().writeValueAsBytes(r), bytes, "record " + i);
+      }
+    }
+    assertTrue(written > 4_000, "the byte writer wrote only " + written + " records");
+  }
+
   private static AccessRecord copy(AccessRecord r, Reporter reporter, String logName) {
     return new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), reporter, logName, r.protocol(),
         r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
