@@ -39,9 +39,19 @@ final class AccessRecordReader {
   }
 
   AccessRecord read(byte[] data) throws NotPlain {
+    ReporterMemo memo = memos.get();
+    try {
+      return WriterLayoutReader.read(data, memo);
+    } catch (NotPlain e) {
+      return streamed(data, memo);
+    }
+  }
+
+  /** With Jackson's streaming parser: any field order, whitespace, escapes, unknown fields. */
+  AccessRecord streamed(byte[] data, ReporterMemo memo) throws NotPlain {
     try (JsonParser p = factory.createParser(data)) {
       expect(p.nextToken(), JsonToken.START_OBJECT);
-      AccessRecord r = record(p, new Source(data, memos.get()));
+      AccessRecord r = record(p, new Source(data, memo));
       if (p.nextToken() != null) {
         throw NOT_PLAIN;
       }
@@ -122,12 +132,17 @@ final class AccessRecordReader {
   }
 
   /** How a field's value is read. */
-  private enum Kind { STRING, INT, LONG, INSTANT, STRINGS, MAP, REPORTER, WORKLOAD, CLUSTER, REQUEST, PEER }
+  enum Kind { STRING, INT, LONG, INSTANT, STRINGS, MAP, REPORTER, WORKLOAD, CLUSTER, REQUEST, PEER }
 
-  private record Field(String name, Kind kind) {}
+  /** A field; {@code key} is its name as the writers put it before the value: {@code "name":}. */
+  record Field(String name, Kind kind, byte[] key) {
+    Field(String name, Kind kind) {
+      this(name, kind, ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+  }
 
   // In each record's component order: the values array is passed to its constructor in that order.
-  private static final Field[] RECORD = {
+  static final Field[] RECORD = {
       new Field("schemaVersion", Kind.INT), new Field("startTime", Kind.INSTANT),
       new Field("receivedAt", Kind.INSTANT), new Field("reporter", Kind.REPORTER), new Field("logName", Kind.STRING),
       new Field("protocol", Kind.STRING), new Field("httpVersion", Kind.STRING),
@@ -139,27 +154,31 @@ final class AccessRecordReader {
       new Field("bytesSent", Kind.LONG), new Field("durationMicros", Kind.LONG), new Field("routeName", Kind.STRING),
       new Field("peerSans", Kind.STRINGS), new Field("upstreamPeer", Kind.PEER),
       new Field("downstreamPeer", Kind.PEER), new Field("flags", Kind.STRINGS)};
-  private static final Field[] REPORTER = {
+  static final Field[] REPORTER = {
       new Field("role", Kind.STRING), new Field("nodeId", Kind.STRING), new Field("workload", Kind.WORKLOAD),
       new Field("pod", Kind.STRING), new Field("ips", Kind.STRINGS), new Field("labels", Kind.MAP),
       new Field("istioVersion", Kind.STRING), new Field("clusterId", Kind.STRING),
       new Field("serviceAccount", Kind.STRING)};
-  private static final Field[] WORKLOAD = {
+  static final Field[] WORKLOAD = {
       new Field("namespace", Kind.STRING), new Field("name", Kind.STRING), new Field("selector", Kind.MAP)};
-  private static final Field[] CLUSTER = {
+  static final Field[] CLUSTER = {
       new Field("name", Kind.STRING), new Field("kind", Kind.STRING), new Field("port", Kind.INT),
       new Field("subset", Kind.STRING), new Field("host", Kind.STRING)};
-  private static final Field[] REQUEST = {
+  static final Field[] REQUEST = {
       new Field("method", Kind.STRING), new Field("scheme", Kind.STRING), new Field("authority", Kind.STRING),
       new Field("path", Kind.STRING)};
-  private static final Field[] PEER = {
+  static final Field[] PEER = {
       new Field("source", Kind.STRING), new Field("namespace", Kind.STRING), new Field("workload", Kind.STRING),
       new Field("pod", Kind.STRING), new Field("serviceAccount", Kind.STRING), new Field("clusterId", Kind.STRING),
       new Field("labels", Kind.MAP)};
 
-  @SuppressWarnings("unchecked")
   private AccessRecord record(JsonParser p, Source source) throws IOException, NotPlain {
-    Object[] v = fields(p, RECORD, source);
+    return record(fields(p, RECORD, source));
+  }
+
+  /** The record from its fields' values in {@link #RECORD} order. */
+  @SuppressWarnings("unchecked")
+  static AccessRecord record(Object[] v) {
     // A missing or null number is 0 for a primitive component, as the bean reader makes it.
     return new AccessRecord(v[0] == null ? 0 : (Integer) v[0], (Instant) v[1], (Instant) v[2], (Reporter) v[3],
         (String) v[4], (String) v[5], (String) v[6], (UpstreamCluster) v[7], (String) v[8], (String) v[9],
@@ -217,23 +236,23 @@ final class AccessRecordReader {
       case STRINGS -> strings(p, t);
       case MAP -> map(p, t);
       case REPORTER -> reporter(p, t, source);
-      case WORKLOAD -> {
-        Object[] v = object(p, t, WORKLOAD, source);
-        yield new WorkloadRef((String) v[0], (String) v[1], (Map<String, String>) v[2]);
-      }
-      case CLUSTER -> {
-        Object[] v = object(p, t, CLUSTER, source);
-        yield new UpstreamCluster((String) v[0], (String) v[1], (Integer) v[2], (String) v[3], (String) v[4]);
-      }
-      case REQUEST -> {
-        Object[] v = object(p, t, REQUEST, source);
-        yield new HttpRequest((String) v[0], (String) v[1], (String) v[2], (String) v[3]);
-      }
-      case PEER -> {
-        Object[] v = object(p, t, PEER, source);
-        yield new PeerMetadata((String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
-            (String) v[5], (Map<String, String>) v[6]);
-      }
+      case WORKLOAD -> build(kind, object(p, t, WORKLOAD, source));
+      case CLUSTER -> build(kind, object(p, t, CLUSTER, source));
+      case REQUEST -> build(kind, object(p, t, REQUEST, source));
+      case PEER -> build(kind, object(p, t, PEER, source));
+    };
+  }
+
+  /** A nested object of {@code kind} from its fields' values in its table's order. */
+  @SuppressWarnings("unchecked")
+  static Object build(Kind kind, Object[] v) {
+    return switch (kind) {
+      case WORKLOAD -> new WorkloadRef((String) v[0], (String) v[1], (Map<String, String>) v[2]);
+      case CLUSTER -> new UpstreamCluster((String) v[0], (String) v[1], (Integer) v[2], (String) v[3], (String) v[4]);
+      case REQUEST -> new HttpRequest((String) v[0], (String) v[1], (String) v[2], (String) v[3]);
+      case PEER -> new PeerMetadata((String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
+          (String) v[5], (Map<String, String>) v[6]);
+      default -> throw new IllegalArgumentException(kind + " is not an object");
     };
   }
 

@@ -127,6 +127,86 @@ class AccessRecordReaderTest {
     }
   }
 
+  @Test
+  void recordsInTheWritersLayoutAreReadWithoutATokenizerAsTheBeanReaderReadsThem() throws Exception {
+    Random random = new Random(12);
+    int direct = 0;
+    for (int i = 0; i < 3_000; i++) {
+      AccessRecord r = plainAscii(AccessRecordBytesTest.record(random, random.nextBoolean() ? null
+          : AccessRecordBytesTest.reporter(random)));
+      if (r == null) {
+        continue;
+      }
+      byte[] bytes = fast.serialize("t", r); // the byte writer's layout
+      AccessRecord expected = beans.deserialize("t", bytes);
+      assertEquals(expected, reader.read(bytes), "record " + i); // the first read puts the reporter in the memo
+      // Every plain record the writer writes must be read without the tokenizer.
+      assertEquals(expected, WriterLayoutReader.read(bytes, reader.memo()), "record " + i);
+      direct++;
+    }
+    assertTrue(direct > 1_000, "read " + direct);
+  }
+
+  @Test
+  void anyByteChangedInTheWritersLayoutGetsTheBeanReadersAnswer() throws Exception {
+    Random random = new Random(13);
+    byte[] replacements = " \"{}[],:.-+e0197aZ\\\n".getBytes(StandardCharsets.UTF_8);
+    int direct = 0;
+    for (int i = 0; i < 6_000; i++) {
+      AccessRecord r = plainAscii(AccessRecordBytesTest.record(random, random.nextBoolean() ? null
+          : AccessRecordBytesTest.reporter(random)));
+      if (r == null) {
+        continue;
+      }
+      byte[] bytes = fast.serialize("t", r);
+      reader.read(bytes);
+      int at = random.nextInt(bytes.length);
+      switch (random.nextInt(3)) {
+        case 0 -> bytes[at] = replacements[random.nextInt(replacements.length)];
+        case 1 -> bytes[at] = (byte) (0xC0 | random.nextInt(64)); // a UTF-8 lead byte, likely malformed
+        default -> bytes = java.util.Arrays.copyOf(bytes, at); // cut short
+      }
+      assertEquals(outcome(beans, bytes), outcome(fast, bytes), "change " + i + ": "
+          + new String(bytes, StandardCharsets.UTF_8));
+      try {
+        WriterLayoutReader.read(bytes, reader.memo());
+        direct++;
+      } catch (AccessRecordReader.NotPlain e) {
+        // left to the streaming reader
+      }
+    }
+    // Many changes keep the layout (a digit for a digit, a letter in a string): those must agree too.
+    assertTrue(direct > 500, "read directly " + direct);
+  }
+
+  /** The record with its text cut to [A-Za-z0-9./:-], or null if that makes it invalid. */
+  private static AccessRecord plainAscii(AccessRecord r) {
+    JsonNode tree = Json.mapper().valueToTree(r);
+    try {
+      return Json.mapper().treeToValue(sanitized(tree), AccessRecord.class);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static JsonNode sanitized(JsonNode node) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    if (node.isTextual()) {
+      return f.textNode(node.asText().replaceAll("[^A-Za-z0-9./:-]", ""));
+    }
+    if (node.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode a = f.arrayNode();
+      node.forEach(n -> a.add(sanitized(n)));
+      return a;
+    }
+    if (node.isObject()) {
+      ObjectNode o = f.objectNode();
+      node.fields().forEachRemaining(e -> o.set(e.getKey().replaceAll("[^A-Za-z0-9./:-]", ""), sanitized(e.getValue())));
+      return o;
+    }
+    return node;
+  }
+
   private static String outcome(JsonSerde<AccessRecord> serde, byte[] bytes) {
     try {
       return "record " + serde.deserialize("t", bytes);

@@ -1,0 +1,220 @@
+package io.meshscope.schemas;
+
+import io.meshscope.schemas.AccessRecordReader.Field;
+import io.meshscope.schemas.AccessRecordReader.Kind;
+import io.meshscope.schemas.AccessRecordReader.NotPlain;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads an {@link AccessRecord} laid out byte for byte as {@link AccessRecordBytes} writes it: fields
+ * in table order, no whitespace, no nulls, ASCII strings without escapes, plain integers. That is
+ * every record the receiver writes for ordinary traffic, and reading it needs no tokenizer: Jackson's
+ * streaming parser was a third of the analyzer's stream threads. At the first byte that is not
+ * where the layout puts it (another writer, an escape, non-ASCII text, an unknown field) it gives up
+ * with {@link NotPlain}, and the streaming reader decides; a test holds both to the same answers.
+ * Not thread-safe: one per record.
+ */
+final class WriterLayoutReader {
+
+  private static final NotPlain NOT_PLAIN = new NotPlain();
+
+  private final byte[] data;
+  private final AccessRecordReader.ReporterMemo memo;
+  private int pos;
+
+  private WriterLayoutReader(byte[] data, AccessRecordReader.ReporterMemo memo) {
+    this.data = data;
+    this.memo = memo;
+  }
+
+  /** The record, or NotPlain; a reporter not yet in {@code memo} also gives up (the streaming reader adds it). */
+  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo) throws NotPlain {
+    WriterLayoutReader r = new WriterLayoutReader(data, memo);
+    try {
+      AccessRecord record = AccessRecordReader.record(r.object(AccessRecordReader.RECORD));
+      if (r.pos != data.length) {
+        throw NOT_PLAIN;
+      }
+      return record;
+    } catch (RuntimeException e) {
+      // Ran off the end, or a value the records' constructors or Instant refuse: the streaming
+      // reader (and after it the bean reader) gives the answer and the message.
+      throw NOT_PLAIN;
+    }
+  }
+
+  /** {@code {"name":value,...}} with the table's fields in order, each at most once, none unknown. */
+  private Object[] object(Field[] fields) throws NotPlain {
+    expect('{');
+    Object[] values = new Object[fields.length];
+    boolean first = true;
+    for (int i = 0; i < fields.length && data[pos] != '}'; i++) {
+      if (!name(fields[i], first)) {
+        continue;
+      }
+      first = false;
+      values[i] = value(fields[i].kind());
+    }
+    expect('}');
+    return values;
+  }
+
+  /** Whether the next member is the field's; consumes its name, separator and colon if so. */
+  private boolean name(Field field, boolean first) {
+    int at = first ? pos : pos + 1;
+    if (!first && data[pos] != ',') {
+      return false;
+    }
+    byte[] key = field.key();
+    int end = at + key.length;
+    if (end > data.length || !Arrays.equals(data, at, end, key, 0, key.length)) {
+      return false;
+    }
+    pos = end;
+    return true;
+  }
+
+  private Object value(Kind kind) throws NotPlain {
+    return switch (kind) {
+      case STRING -> string();
+      case INT -> {
+        long v = number();
+        if (v != (int) v) {
+          throw NOT_PLAIN; // Jackson's rules for a number out of an int's range
+        }
+        yield (int) v;
+      }
+      case LONG -> number();
+      case INSTANT -> AccessRecordReader.instant(string());
+      case STRINGS -> strings();
+      case MAP -> map();
+      case REPORTER -> reporter();
+      case WORKLOAD -> AccessRecordReader.build(kind, object(AccessRecordReader.WORKLOAD));
+      case CLUSTER -> AccessRecordReader.build(kind, object(AccessRecordReader.CLUSTER));
+      case REQUEST -> AccessRecordReader.build(kind, object(AccessRecordReader.REQUEST));
+      case PEER -> AccessRecordReader.build(kind, object(AccessRecordReader.PEER));
+    };
+  }
+
+  /** A string of printable ASCII without escapes; anything else is left to the streaming reader. */
+  private String string() throws NotPlain {
+    expect('"');
+    // Locals, not fields, in the loops: the JIT keeps them in registers.
+    byte[] d = data;
+    int start = pos;
+    int p = start;
+    byte b;
+    while ((b = d[p]) != '"') {
+      if (b < 0x20 || b == '\\') { // negative: a UTF-8 byte
+        throw NOT_PLAIN;
+      }
+      p++;
+    }
+    pos = p + 1;
+    return new String(d, start, p - start, StandardCharsets.ISO_8859_1);
+  }
+
+  /** An integer as JSON writes it (no leading zeros, no fraction or exponent) that fits a long. */
+  private long number() throws NotPlain {
+    int start = pos;
+    boolean negative = data[pos] == '-';
+    if (negative) {
+      pos++;
+    }
+    int first = pos;
+    long v = 0;
+    byte b;
+    while ((b = data[pos]) >= '0' && b <= '9') {
+      v = v * 10 + (b - '0');
+      pos++;
+    }
+    int digits = pos - first;
+    if (digits == 0 || (digits > 1 && data[first] == '0') || (b != ',' && b != '}')) {
+      throw NOT_PLAIN;
+    }
+    if (digits > 18) {
+      // Could have overflowed: parse it again with the bounds checked.
+      try {
+        return Long.parseLong(new String(data, start, pos - start, StandardCharsets.ISO_8859_1));
+      } catch (NumberFormatException e) {
+        throw NOT_PLAIN;
+      }
+    }
+    return negative ? -v : v;
+  }
+
+  private List<String> strings() throws NotPlain {
+    expect('[');
+    List<String> out = new ArrayList<>();
+    if (data[pos] != ']') {
+      out.add(string());
+      while (data[pos] == ',') {
+        pos++;
+        out.add(string());
+      }
+    }
+    expect(']');
+    return out;
+  }
+
+  private Map<String, String> map() throws NotPlain {
+    expect('{');
+    Map<String, String> out = new TreeMap<>();
+    if (data[pos] != '}') {
+      do {
+        if (out.size() > 0) {
+          pos++; // the comma
+        }
+        String key = string();
+        expect(':');
+        if (out.put(key, string()) != null) {
+          throw NOT_PLAIN; // a repeated key: the streaming reader gives up on it too
+        }
+      } while (data[pos] == ',');
+    }
+    expect('}');
+    return out;
+  }
+
+  /** The reporter from the memo, by the bytes of its object; the streaming reader reads and adds new ones. */
+  private Reporter reporter() throws NotPlain {
+    int from = pos;
+    expect('{');
+    byte[] d = data;
+    int p = pos;
+    int depth = 1;
+    while (depth > 0) {
+      byte b = d[p++];
+      if (b == '"') {
+        while ((b = d[p++]) != '"') {
+          if (b == '\\') {
+            p++;
+          }
+        }
+      } else if (b == '{' || b == '[') {
+        depth++;
+      } else if (b == '}' || b == ']') {
+        depth--;
+      }
+    }
+    pos = p;
+    int hash = AccessRecordReader.ReporterMemo.hash(d, from, p);
+    Reporter r = memo.get(d, from, p, hash);
+    if (r == null) {
+      throw NOT_PLAIN;
+    }
+    return r;
+  }
+
+  private void expect(char c) throws NotPlain {
+    if (data[pos] != c) {
+      throw NOT_PLAIN;
+    }
+    pos++;
+  }
+}
