@@ -105,6 +105,35 @@ final class AccessRecordReader {
       return (int) h;
     }
 
+    /**
+     * The slot bits come from the first {@link #PREFIX} bytes only, so that a reader can look a
+     * reporter up where it starts, before it knows where it ends ({@link #startingAt}).
+     */
+    static final int PREFIX = 128;
+
+    static int prefixHash(byte[] data, int from, int limit) {
+      return hash(data, from, Math.min(limit, from + PREFIX));
+    }
+
+    /**
+     * The length of the reporter whose bytes start {@code data} at {@code from}, or -1. A kept key
+     * is a whole JSON object, and an object ends where its bytes say: equal bytes are that object.
+     */
+    int startingAt(byte[] data, int from, int hash) {
+      int slot = hash & (SLOTS - 1);
+      byte[] key = keys[slot];
+      if (key != null && from + key.length <= data.length
+          && java.util.Arrays.equals(key, 0, key.length, data, from, from + key.length)) {
+        hits++;
+        return key.length;
+      }
+      return -1;
+    }
+
+    Reporter value(int hash) {
+      return values[hash & (SLOTS - 1)];
+    }
+
     Reporter get(byte[] data, int from, int to, int hash) {
       int slot = hash & (SLOTS - 1);
       byte[] key = keys[slot];
@@ -274,7 +303,7 @@ final class AccessRecordReader {
     }
     int from = (int) start;
     int to = (int) last + 1;
-    int hash = ReporterMemo.hash(data, from, to);
+    int hash = ReporterMemo.prefixHash(data, from, to);
     Reporter memoized = source.memo().get(data, from, to, hash);
     if (memoized != null) {
       return memoized;

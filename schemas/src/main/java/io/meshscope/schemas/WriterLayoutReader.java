@@ -3,6 +3,9 @@ package io.meshscope.schemas;
 import io.meshscope.schemas.AccessRecordReader.Field;
 import io.meshscope.schemas.AccessRecordReader.Kind;
 import io.meshscope.schemas.AccessRecordReader.NotPlain;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +25,7 @@ import java.util.TreeMap;
 final class WriterLayoutReader {
 
   private static final NotPlain NOT_PLAIN = new NotPlain();
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final byte[] data;
   private final AccessRecordReader.ReporterMemo memo;
@@ -72,7 +76,8 @@ final class WriterLayoutReader {
     }
     byte[] key = field.key();
     int end = at + key.length;
-    if (end > data.length || !Arrays.equals(data, at, end, key, 0, key.length)) {
+    // The first letter first: most tries are for fields the record does not have.
+    if (end > data.length || data[at + 1] != key[1] || !Arrays.equals(data, at, end, key, 0, key.length)) {
       return false;
     }
     pos = end;
@@ -108,6 +113,18 @@ final class WriterLayoutReader {
     byte[] d = data;
     int start = pos;
     int p = start;
+    // Eight bytes a step while none of them is a quote, a backslash, a control or a non-ASCII byte
+    // (the usual bit tricks: a byte's top bit is set in the mask if it is below the constant's).
+    for (; p + 8 <= d.length; p += 8) {
+      long w = (long) LONGS.get(d, p);
+      long quote = w ^ 0x2222222222222222L;
+      long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+      long stop = ((quote - 0x0101010101010101L) & ~quote) | ((backslash - 0x0101010101010101L) & ~backslash)
+          | ((w - 0x2020202020202020L) & ~w) | w;
+      if ((stop & 0x8080808080808080L) != 0) {
+        break;
+      }
+    }
     byte b;
     while ((b = d[p]) != '"') {
       if (b < 0x20 || b == '\\') { // negative: a UTF-8 byte
@@ -181,34 +198,18 @@ final class WriterLayoutReader {
     return out;
   }
 
-  /** The reporter from the memo, by the bytes of its object; the streaming reader reads and adds new ones. */
+  /**
+   * The reporter from the memo, found by the bytes where it starts: no scan for its end. One the
+   * memo does not hold is left to the streaming reader, which reads it and adds it.
+   */
   private Reporter reporter() throws NotPlain {
-    int from = pos;
-    expect('{');
-    byte[] d = data;
-    int p = pos;
-    int depth = 1;
-    while (depth > 0) {
-      byte b = d[p++];
-      if (b == '"') {
-        while ((b = d[p++]) != '"') {
-          if (b == '\\') {
-            p++;
-          }
-        }
-      } else if (b == '{' || b == '[') {
-        depth++;
-      } else if (b == '}' || b == ']') {
-        depth--;
-      }
-    }
-    pos = p;
-    int hash = AccessRecordReader.ReporterMemo.hash(d, from, p);
-    Reporter r = memo.get(d, from, p, hash);
-    if (r == null) {
+    int hash = AccessRecordReader.ReporterMemo.prefixHash(data, pos, data.length);
+    int length = memo.startingAt(data, pos, hash);
+    if (length < 0) {
       throw NOT_PLAIN;
     }
-    return r;
+    pos += length;
+    return memo.value(hash);
   }
 
   private void expect(char c) throws NotPlain {
