@@ -255,6 +255,7 @@ public final class ReceiverBenchmark {
     List<String> lines = new ArrayList<>();
     long bytes = 0;
     Instant t = Instant.parse("2026-11-20T10:00:00Z");
+    var serializer = TopicSerdes.accessRecord().serializer();
     for (int i = 0; i < count; i++) {
       Topology.Proxy p = mesh.workloads().get(i % mesh.workloads().size());
       Topology.Call c = p.calls().get(i % p.calls().size());
@@ -262,7 +263,7 @@ public final class ReceiverBenchmark {
           p.pod(), p.ip()));
       var n = EntryNormalizer.http(Entries.outboundHttp(t.plusMillis(i), c.host(), c.port(), c.path() + "/" + i, 200),
           id, t.plusMillis(i));
-      String json = new String(TopicSerdes.accessRecord().serialize("t", n.record()), StandardCharsets.UTF_8);
+      String json = new String(serializer.serialize("t", n.record()), StandardCharsets.UTF_8);
       bytes += json.length();
       lines.add(json);
     }
