@@ -152,8 +152,9 @@ public final class EntryNormalizer {
     if (d.seconds() < 0 || d.nanos() < 0) {
       return null;
     }
+    // Both clamped: a forged duration must not overflow into a negative one.
     long seconds = Math.min(d.seconds(), Long.MAX_VALUE / 1_000_000 - 1);
-    return seconds * 1_000_000 + d.nanos() / 1_000;
+    return seconds * 1_000_000 + Math.min(d.nanos(), 999_999_999) / 1_000;
   }
 
   static String address(RawEntry.RawAddress address, List<Rejection> rejections) {

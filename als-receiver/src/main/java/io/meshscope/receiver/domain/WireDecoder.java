@@ -35,7 +35,7 @@ import java.util.List;
  *
  * <p>It keeps protobuf's rules, so that both ways give equal entries (a test holds it to that): a
  * later value of a field wins; a sub-message that occurs twice is merged; a oneof takes its last
- * case; a field with an unexpected wire type is an unknown field; a string must be UTF-8. What it
+ * case (and, as protobuf-java's builders do, a case that comes back merges into its earlier value); a field with an unexpected wire type is an unknown field; a string must be UTF-8. What it
  * does not do is look inside the fields it skips: a malformed or non-UTF-8 value there, which
  * protobuf-java would refuse with the whole message, is ignored like the rest of that field.
  */
@@ -130,7 +130,10 @@ public final class WireDecoder {
   private static Batch decode(CodedInputStream in) throws IOException {
     StreamAccessLogsMessage.Identifier.Builder identifier = null;
     Protocol protocol = Protocol.NONE;
-    List<RawEntry> entries = new ArrayList<>();
+    // One list per case of the oneof, as protobuf-java keeps a builder per case: a case that comes
+    // back (HTTP, TCP, HTTP) continues its earlier list.
+    List<RawEntry> httpEntries = new ArrayList<>();
+    List<RawEntry> tcpEntries = new ArrayList<>();
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == IDENTIFIER) {
         // Once per stream, and IdentityParser reads protobuf's Node: the generated parser does.
@@ -140,10 +143,8 @@ public final class WireDecoder {
         in.readMessage(identifier, ExtensionRegistryLite.getEmptyRegistry());
       } else if (tag == HTTP_LOGS || tag == TCP_LOGS) {
         Protocol p = tag == HTTP_LOGS ? Protocol.HTTP : Protocol.TCP;
-        if (p != protocol) {
-          entries.clear(); // a oneof: the other case is dropped
-          protocol = p;
-        }
+        protocol = p;
+        List<RawEntry> entries = p == Protocol.HTTP ? httpEntries : tcpEntries;
         int limit = in.pushLimit(in.readRawVarint32());
         for (int t = in.readTag(); t != 0; t = in.readTag()) {
           if (t == LOG_ENTRY) {
@@ -158,7 +159,8 @@ public final class WireDecoder {
       }
     }
     in.checkLastTagWas(0);
-    return new Batch(identifier == null ? null : identifier.build(), protocol, entries);
+    return new Batch(identifier == null ? null : identifier.build(), protocol,
+        protocol == Protocol.HTTP ? httpEntries : protocol == Protocol.TCP ? tcpEntries : List.of());
   }
 
   /** Everything of an entry: the entry-level fields, and those of its common properties. */
@@ -167,17 +169,17 @@ public final class WireDecoder {
     Time duration;
     String cluster = "";
     String route = "";
-    RawAddress downstreamRemote;
-    RawAddress downstreamLocal;
-    RawAddress downstreamDirectRemote;
-    RawAddress upstreamRemote;
+    final AddressState downstreamRemote = new AddressState();
+    final AddressState downstreamLocal = new AddressState();
+    final AddressState downstreamDirectRemote = new AddressState();
+    final AddressState upstreamRemote = new AddressState();
     int flags;
     List<String> sans = List.of();
     PeerState peers = PeerState.NONE;
 
     RawEntry build(Http http, long received, long sent) {
-      return new RawEntry(start, duration, cluster, route, downstreamRemote, downstreamLocal, downstreamDirectRemote,
-          upstreamRemote, flags, sans, peers, http, received, sent);
+      return new RawEntry(start, duration, cluster, route, downstreamRemote.value(), downstreamLocal.value(),
+          downstreamDirectRemote.value(), upstreamRemote.value(), flags, sans, peers, http, received, sent);
     }
   }
 
@@ -308,13 +310,13 @@ public final class WireDecoder {
       } else if (t == DURATION) {
         e.duration = time(in, e.duration);
       } else if (t == DOWNSTREAM_REMOTE) {
-        e.downstreamRemote = address(in, e.downstreamRemote);
+        address(in, e.downstreamRemote);
       } else if (t == DOWNSTREAM_LOCAL) {
-        e.downstreamLocal = address(in, e.downstreamLocal);
+        address(in, e.downstreamLocal);
       } else if (t == DOWNSTREAM_DIRECT_REMOTE) {
-        e.downstreamDirectRemote = address(in, e.downstreamDirectRemote);
+        address(in, e.downstreamDirectRemote);
       } else if (t == UPSTREAM_REMOTE) {
-        e.upstreamRemote = address(in, e.upstreamRemote);
+        address(in, e.upstreamRemote);
       } else if (t == ROUTE_NAME) {
         e.route = in.readStringRequireUtf8();
       } else if (t == RESPONSE_FLAGS) {
@@ -347,9 +349,21 @@ public final class WireDecoder {
     return new Time(seconds, nanos);
   }
 
-  private static RawAddress address(CodedInputStream in, RawAddress previous) throws IOException {
+  /**
+   * An address field's oneof: the case set last, and the value of every case seen, as protobuf-java
+   * keeps a builder per case (a case that comes back merges into its earlier value).
+   */
+  private static final class AddressState {
+    private final RawAddress[] byKind = new RawAddress[RawAddress.Kind.values().length];
+    private RawAddress.Kind current;
+
+    RawAddress value() {
+      return current == null ? null : byKind[current.ordinal()];
+    }
+  }
+
+  private static void address(CodedInputStream in, AddressState state) throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
-    RawAddress a = previous;
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       RawAddress.Kind kind = t == SOCKET_ADDRESS ? RawAddress.Kind.SOCKET
           : t == PIPE ? RawAddress.Kind.PIPE
@@ -360,12 +374,11 @@ public final class WireDecoder {
         }
         continue;
       }
-      // Another case replaces the oneof; the same case merges into it.
-      RawAddress base = a != null && a.kind() == kind ? a : new RawAddress(kind, "", 0);
-      a = oneAddress(in, base);
+      RawAddress earlier = state.byKind[kind.ordinal()];
+      state.byKind[kind.ordinal()] = oneAddress(in, earlier != null ? earlier : new RawAddress(kind, "", 0));
+      state.current = kind;
     }
     end(in, limit);
-    return a;
   }
 
   private static RawAddress oneAddress(CodedInputStream in, RawAddress a) throws IOException {

@@ -28,6 +28,19 @@ class EntryNormalizerTest {
       Entries.identity("sidecar", "bookinfo", "productpage", "v1", "productpage-v1-abc", "10.44.0.12"));
 
   @Test
+  void aForgedDurationNeverOverflowsIntoANegativeOne() {
+    for (long seconds : new long[] {0, 1, 9_223_372_036_853L, Long.MAX_VALUE}) {
+      for (int nanos : new int[] {0, 999_999_999, Integer.MAX_VALUE}) {
+        var entry = io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry.newBuilder().setCommonProperties(
+            AccessLogCommon.newBuilder().setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(seconds)
+                .setNanos(nanos))).build();
+        Long micros = EntryNormalizer.tcp(entry, StreamIdentity.NONE, Instant.EPOCH).record().durationMicros();
+        assertTrue(micros != null && micros >= 0, seconds + "s " + nanos + "ns gave " + micros);
+      }
+    }
+  }
+
+  @Test
   void outboundHttpEntryKeepsEveryField() {
     EntryNormalizer.Normalized n = EntryNormalizer.http(
         Entries.outboundHttp(START, "reviews.bookinfo.svc.cluster.local", 9080, "/reviews/0", 200), PRODUCTPAGE, NOW);

@@ -65,15 +65,17 @@ class WireDecoderTest {
 
   @Test
   void concatenatedMessagesMergeAsProtobufMergesThem() throws Exception {
-    // Two serialized messages one after the other are one message with both merged: repeated
+    // Serialized messages one after the other are one message with both merged: repeated
     // sub-messages, oneofs switching case, singular fields overwritten, maps with the later value.
+    // Three parts make a oneof come back to an earlier case (HTTP, TCP, HTTP), where protobuf-java
+    // merges into the earlier value.
     Random r = new Random(7);
-    for (int i = 0; i < 2000; i++) {
-      byte[] a = message(r).toByteArray();
-      byte[] b = message(r).toByteArray();
-      byte[] both = Arrays.copyOf(a, a.length + b.length);
-      System.arraycopy(b, 0, both, a.length, b.length);
-      assertSame(both, "pair " + i);
+    for (int i = 0; i < 3000; i++) {
+      java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+      for (int k = 2 + r.nextInt(2); k > 0; k--) {
+        all.writeBytes(message(r).toByteArray());
+      }
+      assertSame(all.toByteArray(), "parts " + i);
     }
   }
 
@@ -86,6 +88,13 @@ class WireDecoderTest {
       boolean tcp = r.nextBoolean();
       byte[] a = tcp ? tcp(r).toByteArray() : http(r).toByteArray();
       byte[] b = tcp ? tcp(r).toByteArray() : http(r).toByteArray();
+      if (r.nextBoolean()) {
+        // A third part: an address can switch case and come back.
+        byte[] c = tcp ? tcp(r).toByteArray() : http(r).toByteArray();
+        byte[] bc = Arrays.copyOf(b, b.length + c.length);
+        System.arraycopy(c, 0, bc, b.length, c.length);
+        b = bc;
+      }
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(out);
       o.writeTag(tcp ? StreamAccessLogsMessage.TCP_LOGS_FIELD_NUMBER : StreamAccessLogsMessage.HTTP_LOGS_FIELD_NUMBER,
