@@ -25,6 +25,7 @@ import java.util.TreeMap;
 final class WriterLayoutReader {
 
   private static final NotPlain NOT_PLAIN = new NotPlain();
+  private static final int MAX_STRING = Json.mapper().getFactory().streamReadConstraints().getMaxStringLength();
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final byte[] data;
@@ -131,6 +132,9 @@ final class WriterLayoutReader {
         throw NOT_PLAIN;
       }
       p++;
+    }
+    if (p - start > MAX_STRING) {
+      throw NOT_PLAIN; // Jackson refuses it: let it say so
     }
     pos = p + 1;
     return new String(d, start, p - start, StandardCharsets.ISO_8859_1);

@@ -23,8 +23,11 @@ public final class PeerMetadataMemo {
 
   static final int MAX_VALUE_BYTES = 4096;
 
-  /** Hashed a word at a time: the values are a few hundred bytes, and looked up once per entry. */
-  private static final class Key {
+  /**
+   * Hashed a word at a time: the values are a few hundred bytes, and looked up once per entry.
+   * Comparable, so that values forged to share a hash make a tree in their bucket, not a list.
+   */
+  private static final class Key implements Comparable<Key> {
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private final String source;
     private final String typeUrl;
@@ -55,6 +58,15 @@ public final class PeerMetadataMemo {
     @Override
     public int hashCode() {
       return hash;
+    }
+
+    @Override
+    public int compareTo(Key o) {
+      int c = Arrays.compare(value, o.value);
+      if (c == 0) {
+        c = typeUrl.compareTo(o.typeUrl);
+      }
+      return c != 0 ? c : source.compareTo(o.source);
     }
   }
 
