@@ -132,8 +132,7 @@ class AccessRecordReaderTest {
     Random random = new Random(12);
     int direct = 0;
     for (int i = 0; i < 3_000; i++) {
-      AccessRecord r = plainAscii(AccessRecordBytesTest.record(random, random.nextBoolean() ? null
-          : AccessRecordBytesTest.reporter(random)));
+      AccessRecord r = plainRecord(random);
       if (r == null) {
         continue;
       }
@@ -157,8 +156,7 @@ class AccessRecordReaderTest {
     byte[] replacements = " \"{}[],:.-+e0197aZ\\\n".getBytes(StandardCharsets.UTF_8);
     int direct = 0;
     for (int i = 0; i < 6_000; i++) {
-      AccessRecord r = plainAscii(AccessRecordBytesTest.record(random, random.nextBoolean() ? null
-          : AccessRecordBytesTest.reporter(random)));
+      AccessRecord r = plainRecord(random);
       if (r == null) {
         continue;
       }
@@ -181,6 +179,12 @@ class AccessRecordReaderTest {
     }
     // Many changes keep the layout (a digit for a digit, a letter in a string): those must agree too.
     assertTrue(direct > 500, "read directly " + direct);
+  }
+
+  /** A random record, half with a reporter, with its text cut to plain ASCII; null if that makes it invalid. */
+  private static AccessRecord plainRecord(Random random) {
+    return plainAscii(AccessRecordBytesTest.record(random, random.nextBoolean() ? null
+        : AccessRecordBytesTest.reporter(random)));
   }
 
   /** The record with its text cut to [A-Za-z0-9./:-], or null if that makes it invalid. */
