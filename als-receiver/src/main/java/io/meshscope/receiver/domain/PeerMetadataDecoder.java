@@ -19,18 +19,10 @@ import java.util.Map;
 public final class PeerMetadataDecoder {
   private PeerMetadataDecoder() {}
 
-  /** The peer, or null when the entry carries none in a form this decoder reads. */
-  public static PeerMetadata decode(Map<String, Any> filterState, boolean upstream, List<Rejection> rejections) {
-    return decode(RawEntry.PeerState.of(filterState), upstream, rejections, null);
-  }
-
-  /** As above, through {@code memo} when not null. */
-  public static PeerMetadata decode(Map<String, Any> filterState, boolean upstream, List<Rejection> rejections,
-      PeerMetadataMemo memo) {
-    return decode(RawEntry.PeerState.of(filterState), upstream, rejections, memo);
-  }
-
-  /** As above, from the four keys an entry may carry; through {@code memo} when not null. */
+  /**
+   * The peer, or null when the entry carries none in a form this decoder reads, from the four keys
+   * an entry may carry; through {@code memo} when not null.
+   */
   public static PeerMetadata decode(RawEntry.PeerState state, boolean upstream, List<Rejection> rejections,
       PeerMetadataMemo memo) {
     String key = upstream ? RawEntry.PeerState.UPSTREAM : RawEntry.PeerState.DOWNSTREAM;

@@ -119,10 +119,7 @@ public record RawEntry(
       Integer responseCode,
       String responseCodeDetails,
       long responseHeadersBytes,
-      long responseBodyBytes) {
-
-    static final Http EMPTY = new Http(0, 0, "", "", "", 0, 0, null, "", 0, 0);
-  }
+      long responseBodyBytes) {}
 
   public boolean isHttp() {
     return http != null;

@@ -33,10 +33,11 @@ import java.util.List;
  * string, used or not; that was a third of the receiver's worker time. This reads only the fields
  * the normalizer uses and skips the rest (headers, user agent, request ids, timings...) unread.
  *
- * <p>It keeps protobuf's rules, so that both ways give equal entries (a test holds it to that): a
- * later value of a field wins; a sub-message that occurs twice is merged; a oneof takes its last
- * case (and, as protobuf-java's builders do, a case that comes back merges into its earlier value); a field with an unexpected wire type is an unknown field; a string must be UTF-8. What it
- * does not do is look inside the fields it skips: a malformed or non-UTF-8 value there, which
+ * <p>It keeps protobuf-java's rules, so that both ways give equal entries (a test holds it to that):
+ * a later value of a field wins; a sub-message that occurs twice is merged; a oneof takes its last
+ * case, and a case that comes back merges into its earlier value (protobuf-java keeps a builder per
+ * case); a field with an unexpected wire type is an unknown field; a string must be UTF-8. It does
+ * not look inside the fields it skips: a malformed or non-UTF-8 value there, which
  * protobuf-java would refuse with the whole message, is ignored like the rest of that field.
  */
 public final class WireDecoder {
@@ -70,11 +71,13 @@ public final class WireDecoder {
   private static final int SCHEME = HTTPRequestProperties.SCHEME_FIELD_NUMBER << 3 | LEN;
   private static final int AUTHORITY = HTTPRequestProperties.AUTHORITY_FIELD_NUMBER << 3 | LEN;
   private static final int PATH = HTTPRequestProperties.PATH_FIELD_NUMBER << 3 | LEN;
-  private static final int REQUEST_HEADERS_BYTES = HTTPRequestProperties.REQUEST_HEADERS_BYTES_FIELD_NUMBER << 3 | VARINT;
+  private static final int REQUEST_HEADERS_BYTES =
+      HTTPRequestProperties.REQUEST_HEADERS_BYTES_FIELD_NUMBER << 3 | VARINT;
   private static final int REQUEST_BODY_BYTES = HTTPRequestProperties.REQUEST_BODY_BYTES_FIELD_NUMBER << 3 | VARINT;
   // HTTPResponseProperties
   private static final int RESPONSE_CODE = HTTPResponseProperties.RESPONSE_CODE_FIELD_NUMBER << 3 | LEN;
-  private static final int RESPONSE_HEADERS_BYTES = HTTPResponseProperties.RESPONSE_HEADERS_BYTES_FIELD_NUMBER << 3 | VARINT;
+  private static final int RESPONSE_HEADERS_BYTES =
+      HTTPResponseProperties.RESPONSE_HEADERS_BYTES_FIELD_NUMBER << 3 | VARINT;
   private static final int RESPONSE_BODY_BYTES = HTTPResponseProperties.RESPONSE_BODY_BYTES_FIELD_NUMBER << 3 | VARINT;
   private static final int RESPONSE_CODE_DETAILS = HTTPResponseProperties.RESPONSE_CODE_DETAILS_FIELD_NUMBER << 3 | LEN;
   // AccessLogCommon
@@ -183,28 +186,45 @@ public final class WireDecoder {
     }
   }
 
+  /** An HTTP entry's own fields, filled as they come (request and response may each come twice). */
+  private static final class HttpFields {
+    int version;
+    int method;
+    String scheme = "";
+    String authority = "";
+    String path = "";
+    long requestHeaders;
+    long requestBody;
+    Integer responseCode;
+    String responseCodeDetails = "";
+    long responseHeaders;
+    long responseBody;
+
+    Http build() {
+      return new Http(version, method, scheme, authority, path, requestHeaders, requestBody, responseCode,
+          responseCodeDetails, responseHeaders, responseBody);
+    }
+  }
+
   private static RawEntry httpEntry(CodedInputStream in) throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
     Entry e = new Entry();
-    int version = 0;
-    Http http = Http.EMPTY;
+    HttpFields http = new HttpFields();
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == COMMON) {
         common(in, e);
       } else if (t == PROTOCOL_VERSION) {
-        version = in.readEnum();
+        http.version = in.readEnum();
       } else if (t == REQUEST) {
-        http = request(in, http);
+        request(in, http);
       } else if (t == RESPONSE) {
-        http = response(in, http);
+        response(in, http);
       } else if (!in.skipField(t)) {
         break;
       }
     }
     end(in, limit);
-    return e.build(new Http(version, http.method(), http.scheme(), http.authority(), http.path(),
-        http.requestHeadersBytes(), http.requestBodyBytes(), http.responseCode(), http.responseCodeDetails(),
-        http.responseHeadersBytes(), http.responseBodyBytes()), 0, 0);
+    return e.build(http.build(), 0, 0);
   }
 
   private static RawEntry tcpEntry(CodedInputStream in) throws IOException {
@@ -235,47 +255,35 @@ public final class WireDecoder {
     return e.build(null, received, sent);
   }
 
-  private static Http request(CodedInputStream in, Http h) throws IOException {
+  private static void request(CodedInputStream in, HttpFields h) throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
-    int method = h.method();
-    String scheme = h.scheme();
-    String authority = h.authority();
-    String path = h.path();
-    long headers = h.requestHeadersBytes();
-    long body = h.requestBodyBytes();
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == METHOD) {
-        method = in.readEnum();
+        h.method = in.readEnum();
       } else if (t == SCHEME) {
-        scheme = in.readStringRequireUtf8();
+        h.scheme = in.readStringRequireUtf8();
       } else if (t == AUTHORITY) {
-        authority = in.readStringRequireUtf8();
+        h.authority = in.readStringRequireUtf8();
       } else if (t == PATH) {
-        path = in.readStringRequireUtf8();
+        h.path = in.readStringRequireUtf8();
       } else if (t == REQUEST_HEADERS_BYTES) {
-        headers = in.readUInt64();
+        h.requestHeaders = in.readUInt64();
       } else if (t == REQUEST_BODY_BYTES) {
-        body = in.readUInt64();
+        h.requestBody = in.readUInt64();
       } else if (!in.skipField(t)) {
         break;
       }
     }
     end(in, limit);
-    return new Http(h.protocolVersion(), method, scheme, authority, path, headers, body, h.responseCode(),
-        h.responseCodeDetails(), h.responseHeadersBytes(), h.responseBodyBytes());
   }
 
-  private static Http response(CodedInputStream in, Http h) throws IOException {
+  private static void response(CodedInputStream in, HttpFields h) throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
-    Integer code = h.responseCode();
-    String details = h.responseCodeDetails();
-    long headers = h.responseHeadersBytes();
-    long body = h.responseBodyBytes();
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == RESPONSE_CODE) {
         // A UInt32Value: present, even when empty, and merged with an earlier one.
         int inner = in.pushLimit(in.readRawVarint32());
-        int value = code == null ? 0 : code;
+        int value = h.responseCode == null ? 0 : h.responseCode;
         for (int u = in.readTag(); u != 0; u = in.readTag()) {
           if (u == WRAPPED_VALUE) {
             value = in.readUInt32();
@@ -284,20 +292,18 @@ public final class WireDecoder {
           }
         }
         end(in, inner);
-        code = value;
+        h.responseCode = value;
       } else if (t == RESPONSE_HEADERS_BYTES) {
-        headers = in.readUInt64();
+        h.responseHeaders = in.readUInt64();
       } else if (t == RESPONSE_BODY_BYTES) {
-        body = in.readUInt64();
+        h.responseBody = in.readUInt64();
       } else if (t == RESPONSE_CODE_DETAILS) {
-        details = in.readStringRequireUtf8();
+        h.responseCodeDetails = in.readStringRequireUtf8();
       } else if (!in.skipField(t)) {
         break;
       }
     }
     end(in, limit);
-    return new Http(h.protocolVersion(), h.method(), h.scheme(), h.authority(), h.path(), h.requestHeadersBytes(),
-        h.requestBodyBytes(), code, details, headers, body);
   }
 
   private static void common(CodedInputStream in, Entry e) throws IOException {

@@ -175,7 +175,7 @@ class EntryNormalizerTest {
     b.finish(b.endTable());
     Any any = Any.pack(BytesValue.of(ByteString.copyFrom(b.sizedByteArray())));
     List<Rejection> rejections = new java.util.ArrayList<>();
-    PeerMetadata peer = PeerMetadataDecoder.decode(Map.of("wasm.upstream_peer", any), true, rejections);
+    PeerMetadata peer = PeerMetadataDecoder.decode(peers("wasm.upstream_peer", any), true, rejections, null);
     assertEquals("wasm.upstream_peer", peer.source());
     assertEquals("bookinfo", peer.namespace());
     assertEquals("ratings", peer.workload(), "the app label names the peer, as it names a reporter");
@@ -190,7 +190,7 @@ class EntryNormalizerTest {
     byte[] junk = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 1, 2, 3, 4};
     Any any = Any.pack(BytesValue.of(ByteString.copyFrom(junk)));
     List<Rejection> rejections = new java.util.ArrayList<>();
-    assertNull(PeerMetadataDecoder.decode(Map.of("wasm.downstream_peer", any), false, rejections));
+    assertNull(PeerMetadataDecoder.decode(peers("wasm.downstream_peer", any), false, rejections, null));
     assertEquals(List.of(Rejection.MALFORMED_PEER_METADATA), rejections);
   }
 
@@ -200,7 +200,7 @@ class EntryNormalizerTest {
     Any any = Any.newBuilder().setTypeUrl("type.googleapis.com/google.protobuf.Struct")
         .setValue(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x01})).build();
     List<Rejection> rejections = new java.util.ArrayList<>();
-    assertNull(PeerMetadataDecoder.decode(Map.of("upstream_peer", any), true, rejections));
+    assertNull(PeerMetadataDecoder.decode(peers("upstream_peer", any), true, rejections, null));
     assertEquals(List.of(Rejection.MALFORMED_PEER_METADATA), rejections);
   }
 
@@ -221,5 +221,10 @@ class EntryNormalizerTest {
     e = e.toBuilder().setCommonProperties(e.getCommonProperties().toBuilder()
         .setStartTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(-5))).build();
     assertTrue(EntryNormalizer.http(e, PRODUCTPAGE, NOW).record().startTime().isAfter(START));
+  }
+
+  /** Filter state with one key, as an entry carries it. */
+  private static RawEntry.PeerState peers(String key, Any value) {
+    return RawEntry.PeerState.of(Map.of(key, value));
   }
 }

@@ -28,8 +28,8 @@ class PeerMetadataMemoTest {
         Any any = Any.parseFrom(peer("bookinfo", app).toByteString());
         List<Rejection> direct = new ArrayList<>();
         List<Rejection> memoized = new ArrayList<>();
-        PeerMetadata expected = PeerMetadataDecoder.decode(Map.of("upstream_peer", any), true, direct);
-        PeerMetadata actual = PeerMetadataDecoder.decode(Map.of("upstream_peer", any), true, memoized, memo);
+        PeerMetadata expected = PeerMetadataDecoder.decode(peers("upstream_peer", any), true, direct, null);
+        PeerMetadata actual = PeerMetadataDecoder.decode(peers("upstream_peer", any), true, memoized, memo);
         assertEquals(expected, actual);
         assertEquals(app, actual.workload());
         assertEquals(direct, memoized);
@@ -43,8 +43,8 @@ class PeerMetadataMemoTest {
   void theSameBytesUnderAnotherKeyAreAnotherPeer() {
     PeerMetadataMemo memo = new PeerMetadataMemo(8);
     Any any = peer("bookinfo", "reviews");
-    PeerMetadata up = PeerMetadataDecoder.decode(Map.of("upstream_peer", any), true, new ArrayList<>(), memo);
-    PeerMetadata wasm = PeerMetadataDecoder.decode(Map.of("wasm.upstream_peer", any), true, new ArrayList<>(), memo);
+    PeerMetadata up = PeerMetadataDecoder.decode(peers("upstream_peer", any), true, new ArrayList<>(), memo);
+    PeerMetadata wasm = PeerMetadataDecoder.decode(peers("wasm.upstream_peer", any), true, new ArrayList<>(), memo);
     assertEquals("upstream_peer", up.source());
     assertEquals("wasm.upstream_peer", wasm.source());
   }
@@ -56,7 +56,7 @@ class PeerMetadataMemoTest {
         .setValue(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x01})).build();
     for (int i = 0; i < 3; i++) {
       List<Rejection> rejections = new ArrayList<>();
-      assertNull(PeerMetadataDecoder.decode(Map.of("downstream_peer", corrupt), false, rejections, memo));
+      assertNull(PeerMetadataDecoder.decode(peers("downstream_peer", corrupt), false, rejections, memo));
       assertEquals(List.of(Rejection.MALFORMED_PEER_METADATA), rejections);
     }
     assertEquals(2, memo.hits());
@@ -68,7 +68,7 @@ class PeerMetadataMemoTest {
     Any big = Any.pack(Entries.struct(Map.of("namespace", "ns", "app", "a",
         "padding", "x".repeat(PeerMetadataMemo.MAX_VALUE_BYTES))));
     for (int i = 0; i < 3; i++) {
-      PeerMetadata p = PeerMetadataDecoder.decode(Map.of("upstream_peer", big), true, new ArrayList<>(), memo);
+      PeerMetadata p = PeerMetadataDecoder.decode(peers("upstream_peer", big), true, new ArrayList<>(), memo);
       assertEquals("a", p.workload());
     }
     assertEquals(0, memo.size());
@@ -82,11 +82,16 @@ class PeerMetadataMemoTest {
     Any b = peer("ns", "b");
     Any c = peer("ns", "c");
     for (Any any : List.of(a, b, a, c, a, b)) {
-      PeerMetadataDecoder.decode(Map.of("upstream_peer", any), true, new ArrayList<>(), memo);
+      PeerMetadataDecoder.decode(peers("upstream_peer", any), true, new ArrayList<>(), memo);
     }
     // a, b miss; a hits; c evicts b; a hits; b misses again.
     assertEquals(4, memo.misses());
     assertEquals(2, memo.hits());
     assertEquals(2, memo.size());
+  }
+
+  /** Filter state with one key, as an entry carries it. */
+  private static RawEntry.PeerState peers(String key, Any value) {
+    return RawEntry.PeerState.of(Map.of(key, value));
   }
 }
