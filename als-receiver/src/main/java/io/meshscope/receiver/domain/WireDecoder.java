@@ -118,6 +118,13 @@ public final class WireDecoder {
   private static final int ANY_VALUE = Any.VALUE_FIELD_NUMBER << 3 | LEN;
   private static final int UNAUTHORIZED_DETAILS = ResponseFlags.UNAUTHORIZED_DETAILS_FIELD_NUMBER;
 
+  /**
+   * Entries one message may carry. An empty entry is two bytes on the wire but a few hundred on the
+   * heap, so a 4 MiB message of them would outgrow the receiver's heap; Envoy flushes its buffer at
+   * 16 KiB by default, a few hundred entries.
+   */
+  public static final int MAX_ENTRIES = 50_000;
+
   /** The message in {@code bytes[offset, offset + length)}; strings and bytes are copied out. */
   public static Batch decode(byte[] bytes, int offset, int length) throws InvalidProtocolBufferException {
     try {
@@ -151,6 +158,9 @@ public final class WireDecoder {
         int limit = in.pushLimit(in.readRawVarint32());
         for (int t = in.readTag(); t != 0; t = in.readTag()) {
           if (t == LOG_ENTRY) {
+            if (httpEntries.size() + tcpEntries.size() == MAX_ENTRIES) {
+              throw new InvalidProtocolBufferException("more than " + MAX_ENTRIES + " entries in one message");
+            }
             entries.add(p == Protocol.HTTP ? httpEntry(in) : tcpEntry(in));
           } else if (!in.skipField(t)) {
             break;

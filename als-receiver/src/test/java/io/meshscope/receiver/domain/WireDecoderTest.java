@@ -170,6 +170,21 @@ class WireDecoderTest {
   }
 
   @Test
+  void aMessageOfMoreEntriesThanTheLimitIsRefusedBeforeItFillsTheHeap() throws Exception {
+    StreamAccessLogsMessage.TCPAccessLogEntries.Builder logs = StreamAccessLogsMessage.TCPAccessLogEntries.newBuilder();
+    for (int i = 0; i < WireDecoder.MAX_ENTRIES; i++) {
+      logs.addLogEntry(TCPAccessLogEntry.getDefaultInstance()); // two bytes each on the wire
+    }
+    byte[] atLimit = StreamAccessLogsMessage.newBuilder().setTcpLogs(logs).build().toByteArray();
+    assertEquals(WireDecoder.MAX_ENTRIES, WireDecoder.decode(atLimit, 0, atLimit.length).entries().size());
+    byte[] over = StreamAccessLogsMessage.newBuilder().setTcpLogs(logs.addLogEntry(TCPAccessLogEntry.getDefaultInstance()))
+        .build().toByteArray();
+    InvalidProtocolBufferException e = assertThrows(InvalidProtocolBufferException.class,
+        () -> WireDecoder.decode(over, 0, over.length));
+    assertTrue(e.getMessage().contains("entries in one message"), e.getMessage());
+  }
+
+  @Test
   void anEndGroupTagWhereAMessageShouldEndIsRefused() {
     byte[] bytes = {(byte) (2 << 3 | 2), 2, (byte) (1 << 3 | 4), 0};
     assertThrows(InvalidProtocolBufferException.class, () -> WireDecoder.decode(bytes, 0, bytes.length));
