@@ -85,26 +85,6 @@ final class AccessRecordReader {
     private int bytes;
     long hits;
 
-    private static final java.lang.invoke.VarHandle LONGS =
-        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    /** Eight bytes a step: a byte at a time was a tenth of reading a record. */
-    static int hash(byte[] data, int from, int to) {
-      long h = to - from;
-      int i = from;
-      for (; i + 8 <= to; i += 8) {
-        h = (h ^ (long) LONGS.get(data, i)) * 0x9E3779B97F4A7C15L;
-      }
-      for (; i < to; i++) {
-        h = (h ^ data[i]) * 0x9E3779B97F4A7C15L;
-      }
-      // A multiply carries differences only upwards; mix them back down into the slot bits.
-      h ^= h >>> 33;
-      h *= 0xFF51AFD7ED558CCDL;
-      h ^= h >>> 33;
-      return (int) h;
-    }
-
     /**
      * The slot bits come from the first {@link #PREFIX} bytes only, so that a reader can look a
      * reporter up where it starts, before it knows where it ends ({@link #startingAt}).
@@ -112,7 +92,7 @@ final class AccessRecordReader {
     static final int PREFIX = 128;
 
     static int prefixHash(byte[] data, int from, int limit) {
-      return hash(data, from, Math.min(limit, from + PREFIX));
+      return ByteHash.of(data, from, Math.min(limit, from + PREFIX));
     }
 
     /**

@@ -1,9 +1,7 @@
 package io.meshscope.receiver.domain;
 
+import io.meshscope.schemas.ByteHash;
 import io.meshscope.schemas.PeerMetadata;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,11 +22,10 @@ public final class PeerMetadataMemo {
   static final int MAX_VALUE_BYTES = 4096;
 
   /**
-   * Hashed a word at a time: the values are a few hundred bytes, and looked up once per entry.
-   * Comparable, so that values forged to share a hash make a tree in their bucket, not a list.
+   * Hashed a word at a time ({@link ByteHash}): the values are a few hundred bytes, and looked up
+   * once per entry. Comparable, so that values forged to share a hash make a tree in their bucket, not a list.
    */
   private static final class Key implements Comparable<Key> {
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private final String source;
     private final String typeUrl;
     private final byte[] value;
@@ -38,15 +35,7 @@ public final class PeerMetadataMemo {
       this.source = source;
       this.typeUrl = typeUrl;
       this.value = value;
-      long h = source.hashCode() * 31L + typeUrl.hashCode();
-      int i = 0;
-      for (; i + 8 <= value.length; i += 8) {
-        h = (h ^ (long) WORDS.get(value, i)) * 0x9E3779B97F4A7C15L;
-      }
-      for (; i < value.length; i++) {
-        h = (h ^ value[i]) * 0x9E3779B97F4A7C15L;
-      }
-      this.hash = (int) (h ^ (h >>> 32));
+      this.hash = (source.hashCode() * 31 + typeUrl.hashCode()) * 31 + ByteHash.of(value, 0, value.length);
     }
 
     @Override
