@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -67,8 +69,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     boolean deleteOnClose = config.dataDir().isEmpty();
     try {
       Files.createDirectories(dataDir);
-      int port = config.port() > 0 ? config.port() : freePort();
-      int controllerPort = freePort();
+      int[] ports = freePorts(2, config.port());
+      int port = config.port() > 0 ? config.port() : ports[0];
+      int controllerPort = ports[1];
       Properties props = serverProperties(config, dataDir, port, controllerPort);
       format(dataDir, props);
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
@@ -209,12 +212,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * A port the OS reports free right now. Another process could take it before the broker binds;
    * on a test machine that window is small enough, and the failure is a clear bind error.
    */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  /**
+   * Distinct free loopback ports, none equal to {@code avoid}. The sockets stay open until all are
+   * picked: closed one by one, the kernel may hand out the same port twice, and the broker then
+   * refuses two listeners on one port.
+   */
+  static int[] freePorts(int count, int avoid) {
+    List<ServerSocket> open = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; ) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        open.add(socket);
+        if (socket.getLocalPort() != avoid) {
+          ports[i++] = socket.getLocalPort();
+        }
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);
+    } finally {
+      for (ServerSocket socket : open) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // The port was only reserved; a failed close leaves nothing to clean up.
+        }
+      }
     }
   }
 
