@@ -9,6 +9,7 @@ import io.meshscope.receiver.simulate.Entries;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,7 @@ public final class AnalyzerBenchmark {
       String topic = "meshscope.access-logs";
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Topics.awaitWritable(admin, List.of(topic), Duration.ofSeconds(30));
       }
       long t = System.nanoTime();
       double avgBytes = prefill(bootstrap, topic, records, workloads, fanOut);

@@ -9,6 +9,7 @@ import io.meshscope.receiver.kafka.KafkaRecordSink;
 import io.meshscope.receiver.simulate.Entries;
 import io.meshscope.receiver.simulate.Topology;
 import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topics;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +66,7 @@ public final class ReceiverBenchmark {
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         admin.createTopics(List.of(new NewTopic("perf-baseline", 4, (short) 1),
             new NewTopic("meshscope.access-logs", 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Topics.awaitWritable(admin, List.of("perf-baseline", "meshscope.access-logs"), Duration.ofSeconds(30));
       }
 
       // 1. The baseline: ProducerPerformance with the receiver's records and producer settings, as

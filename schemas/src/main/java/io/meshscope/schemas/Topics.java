@@ -1,5 +1,8 @@
 package io.meshscope.schemas;
 
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +14,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * The topics between the stages, with the settings they must be created with. Names are defaults;
@@ -76,7 +83,7 @@ public final class Topics {
   /** As above, with extra client settings for the Admin client (TLS, SASL). */
   public static List<String> ensure(String bootstrapServers, Map<String, String> clientSettings, List<Spec> specs,
       int partitions) {
-    Map<String, Object> config = new java.util.HashMap<>(clientSettings);
+    Map<String, Object> config = new HashMap<>(clientSettings);
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(config)) {
       return ensure(admin, bootstrapServers, specs, partitions);
@@ -91,10 +98,12 @@ public final class Topics {
           .map(t -> new NewTopic(t.name(), partitions > 0 ? Optional.of(partitions) : Optional.empty(),
               Optional.empty()).configs(t.configs()))
           .toList();
+      List<String> created = missing.stream().map(NewTopic::name).toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        awaitWritable(admin, created, Duration.ofSeconds(30));
       }
-      return missing.stream().map(NewTopic::name).toList();
+      return created;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
@@ -102,5 +111,43 @@ public final class Topics {
       throw new IllegalStateException("cannot check or create topics " + specs.stream().map(Spec::name).toList()
           + " on " + cluster + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Waits until every partition of {@code topics} answers on its leader. {@code createTopics}
+   * returns once the controller has committed the topic, but a broker opens its partitions a little
+   * later. An idempotent producer that writes in that gap can lose a batch: the first request fails
+   * with NOT_LEADER_OR_FOLLOWER, a later one is appended, and the first one's retries then fail with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER until {@code delivery.timeout.ms} drops it (KAFKA-15591). A
+   * ListOffsets request is answered only by a partition's open leader, so its success on every
+   * partition closes the gap.
+   */
+  public static void awaitWritable(Admin admin, Collection<String> topics, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Throwable last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(remainingMs(deadline),
+            TimeUnit.MILLISECONDS).values()) {
+          d.partitions().forEach(p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+        }
+        admin.listOffsets(partitions).all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException)) {
+          throw new IllegalStateException("cannot read the partitions of " + topics + ": " + e.getCause(), e.getCause());
+        }
+        last = e.getCause();
+      }
+      Thread.sleep(20);
+    }
+    throw new TimeoutException("the partitions of " + topics + " had no open leader within " + timeout
+        + (last == null ? "" : " (last error: " + last + ")"));
+  }
+
+  private static long remainingMs(long deadlineNanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
   }
 }

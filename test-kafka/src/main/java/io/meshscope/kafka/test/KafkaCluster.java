@@ -1,5 +1,6 @@
 package io.meshscope.kafka.test;
 
+import io.meshscope.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,11 +67,12 @@ public interface KafkaCluster extends AutoCloseable {
     return out;
   }
 
-  /** Creates the topic and waits for the broker to confirm it. */
+  /** Creates the topic and waits until every partition has an open leader ({@link Topics#awaitWritable}). */
   default void createTopic(String name, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
           .all().get(30, TimeUnit.SECONDS);
+      Topics.awaitWritable(admin, List.of(name), Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating topic " + name, e);
