@@ -104,7 +104,8 @@ public final class ReceiverBenchmark {
       Measured measuredRun;
       try {
         awaitMetrics(metricsUrl, receiver, receiverLog);
-        sim = Processes.java(work.resolve("simulate.log"), List.of("-Xmx512m"), "io.meshscope.cli.Meshscope",
+        sim = Processes.java(work.resolve("simulate.log"),
+            Processes.jvmOptions(List.of("-Xmx512m"), "BENCH_SIMULATE_JVM_OPTS"), "io.meshscope.cli.Meshscope",
             simulateArgs(grpc, 1_000_000_000L));
         Watch watch = new Watch(metricsUrl, sim, work.resolve("simulate.log"));
         watch.until(() -> watch.produced > 0, TimeUnit.MINUTES.toNanos(2), "the first record");
@@ -119,15 +120,15 @@ public final class ReceiverBenchmark {
         double p1 = watch.produced;
         long t1 = System.nanoTime();
         Processes.Cpu cpu1 = Processes.cpu(receiver.pid());
-        double others1 = Processes.cpu(sim.pid()).processSeconds()
-            + Processes.cpu(ProcessHandle.current().pid()).processSeconds();
+        double sim1 = Processes.cpu(sim.pid()).processSeconds();
+        double broker1 = Processes.cpu(ProcessHandle.current().pid()).processSeconds();
         System.out.printf("bench: measuring %,d records...%n", records);
         watch.until(() -> watch.produced >= p1 + measured, TimeUnit.MINUTES.toNanos(15), records + " records");
         double p2 = watch.produced;
         long t2 = System.nanoTime();
         Processes.Cpu cpu2 = Processes.cpu(receiver.pid());
-        double others2 = Processes.cpu(sim.pid()).processSeconds()
-            + Processes.cpu(ProcessHandle.current().pid()).processSeconds();
+        double sim2 = Processes.cpu(sim.pid()).processSeconds();
+        double broker2 = Processes.cpu(ProcessHandle.current().pid()).processSeconds();
         double rate = (p2 - p1) / ((t2 - t1) / 1e9);
 
         String m = Processes.get(metricsUrl);
@@ -135,8 +136,8 @@ public final class ReceiverBenchmark {
             Processes.metric(m, "meshscope_receiver_rejected_total"),
             Processes.metric(m, "meshscope_receiver_producer_errors_total"),
             Processes.cpuReport("receiver", "entry", cpu1, cpu2, (t2 - t1) / 1e9, p2 - p1)
-                + (others2 > others1 ? String.format("simulate and the broker in the same window: %.2f cores%n",
-                    (others2 - others1) / ((t2 - t1) / 1e9)) : ""));
+                + String.format("in the same window: simulate %.2f cores, the broker (this JVM) %.2f cores%n",
+                    (sim2 - sim1) / ((t2 - t1) / 1e9), (broker2 - broker1) / ((t2 - t1) / 1e9)));
       } finally {
         if (sim != null) {
           sim.destroy();
