@@ -125,7 +125,18 @@ public final class WireDecoder {
 
   /** The message in {@code bytes[offset, offset + length)}; strings and bytes are copied out. */
   public static Batch decode(byte[] bytes, int offset, int length) throws InvalidProtocolBufferException {
-    return decode(new WireReader(bytes, offset, length));
+    return decode(bytes, offset, length, null);
+  }
+
+  /**
+   * As above, taking the strings that come again in most entries (cluster, authority, scheme,
+   * route, response details, addresses, filter-state keys and types, SANs) from {@code strings}
+   * when they are there: one table per thread, never shared. The path is always decoded: it is
+   * too varied to be worth a slot.
+   */
+  public static Batch decode(byte[] bytes, int offset, int length, StringTable strings)
+      throws InvalidProtocolBufferException {
+    return decode(new WireReader(bytes, offset, length, strings));
   }
 
   private static Batch decode(WireReader in) throws InvalidProtocolBufferException {
@@ -262,9 +273,9 @@ public final class WireDecoder {
       if (t == METHOD) {
         h.method = in.readEnum();
       } else if (t == SCHEME) {
-        h.scheme = in.readStringRequireUtf8();
+        h.scheme = in.readRepeatedString();
       } else if (t == AUTHORITY) {
-        h.authority = in.readStringRequireUtf8();
+        h.authority = in.readRepeatedString();
       } else if (t == PATH) {
         h.path = in.readStringRequireUtf8();
       } else if (t == REQUEST_HEADERS_BYTES) {
@@ -299,7 +310,7 @@ public final class WireDecoder {
       } else if (t == RESPONSE_BODY_BYTES) {
         h.responseBody = in.readUInt64();
       } else if (t == RESPONSE_CODE_DETAILS) {
-        h.responseCodeDetails = in.readStringRequireUtf8();
+        h.responseCodeDetails = in.readRepeatedString();
       } else if (!in.skipField(t)) {
         break;
       }
@@ -311,7 +322,7 @@ public final class WireDecoder {
     int limit = in.pushLimit(in.readRawVarint32());
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == UPSTREAM_CLUSTER) {
-        e.cluster = in.readStringRequireUtf8();
+        e.cluster = in.readRepeatedString();
       } else if (t == START_TIME) {
         e.start = time(in, e.start);
       } else if (t == DURATION) {
@@ -325,7 +336,7 @@ public final class WireDecoder {
       } else if (t == UPSTREAM_REMOTE) {
         address(in, e.upstreamRemote);
       } else if (t == ROUTE_NAME) {
-        e.route = in.readStringRequireUtf8();
+        e.route = in.readRepeatedString();
       } else if (t == RESPONSE_FLAGS) {
         e.flags = flags(in, e.flags);
       } else if (t == FILTER_STATE) {
@@ -399,7 +410,7 @@ public final class WireDecoder {
     };
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == textTag) {
-        text = in.readStringRequireUtf8();
+        text = in.readRepeatedString();
       } else if (a.kind() == RawAddress.Kind.SOCKET && t == PORT_VALUE) {
         port = in.readUInt32();
       } else if (a.kind() == RawAddress.Kind.SOCKET && t == NAMED_PORT) {
@@ -465,7 +476,7 @@ public final class WireDecoder {
     String value = null;
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == SAN_URI || t == SAN_DNS) {
-        value = in.readStringRequireUtf8();
+        value = in.readRepeatedString();
       } else if (!in.skipField(t)) {
         break;
       }
@@ -481,7 +492,7 @@ public final class WireDecoder {
     FilterValue value = FilterValue.EMPTY;
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == MAP_KEY) {
-        key = in.readStringRequireUtf8();
+        key = in.readRepeatedString();
       } else if (t == MAP_VALUE) {
         value = any(in, value);
       } else if (!in.skipField(t)) {
@@ -498,7 +509,7 @@ public final class WireDecoder {
     byte[] value = previous.value();
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
       if (t == TYPE_URL) {
-        typeUrl = in.readStringRequireUtf8();
+        typeUrl = in.readRepeatedString();
       } else if (t == ANY_VALUE) {
         value = in.readByteArray();
       } else if (!in.skipField(t)) {

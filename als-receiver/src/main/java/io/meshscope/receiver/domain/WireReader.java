@@ -33,14 +33,21 @@ final class WireReader {
   private int limit;
   private int lastTag;
   private int groupDepth;
+  private final StringTable table;
 
   WireReader(byte[] buf, int offset, int length) {
+    this(buf, offset, length, null);
+  }
+
+  /** @param table where repeated strings are looked up and kept; null for none */
+  WireReader(byte[] buf, int offset, int length, StringTable table) {
     if (offset < 0 || length < 0 || offset + length > buf.length) {
       throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + " of " + buf.length);
     }
     this.buf = buf;
     this.pos = offset;
     this.limit = offset + length;
+    this.table = table;
   }
 
   /** The next field's tag, or 0 at the end of the current message. */
@@ -155,11 +162,39 @@ final class WireReader {
    * into U+FFFD; only a string that has one is decoded again strictly, to tell a real U+FFFD from
    * bytes that are not UTF-8.
    */
+  /** A string that is likely to come again: looked up in the table first, when there is one. */
+  String readRepeatedString() throws InvalidProtocolBufferException {
+    if (table == null) {
+      return readStringRequireUtf8();
+    }
+    int size = readLength();
+    if (size == 0) {
+      return "";
+    }
+    if (size > StringTable.MAX_BYTES) {
+      return decode(size);
+    }
+    int hash = StringTable.hash(buf, pos, pos + size);
+    String s = table.get(buf, pos, pos + size, hash);
+    if (s == null) {
+      int from = pos;
+      s = decode(size);
+      table.put(buf, from, from + size, hash, s);
+      return s;
+    }
+    pos += size;
+    return s;
+  }
+
   String readStringRequireUtf8() throws InvalidProtocolBufferException {
     int size = readLength();
     if (size == 0) {
       return "";
     }
+    return decode(size);
+  }
+
+  private String decode(int size) throws InvalidProtocolBufferException {
     String s = new String(buf, pos, size, StandardCharsets.UTF_8);
     if (s.indexOf('\uFFFD') >= 0) {
       try {

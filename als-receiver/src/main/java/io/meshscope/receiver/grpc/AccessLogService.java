@@ -22,6 +22,7 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.meshscope.receiver.ReceiverMetrics;
 import io.meshscope.receiver.domain.Rejection;
+import io.meshscope.receiver.domain.StringTable;
 import io.meshscope.receiver.domain.WireDecoder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,6 +119,7 @@ public final class AccessLogService implements BindableService {
     /** Up to this size a worker thread reuses its buffer; decoding copies every value out of it. */
     private static final int REUSED_BUFFER_BYTES = 1 << 20;
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+    private static final ThreadLocal<StringTable> STRINGS = ThreadLocal.withInitial(StringTable::new);
 
     @Override
     public InputStream stream(Incoming value) {
@@ -140,7 +142,7 @@ public final class AccessLogService implements BindableService {
           bytes = stream.readAllBytes();
           length = bytes.length;
         }
-        return new Incoming(WireDecoder.decode(bytes, 0, length), null);
+        return new Incoming(WireDecoder.decode(bytes, 0, length, STRINGS.get()), null);
       } catch (IOException | RuntimeException e) {
         return new Incoming(null, String.valueOf(e.getMessage()));
       }

@@ -1,7 +1,9 @@
 package io.meshscope.receiver.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -59,7 +61,7 @@ class WireDecoderTest {
     Random r = new Random(20261126);
     for (int i = 0; i < 3000; i++) {
       byte[] bytes = message(r).toByteArray();
-      assertSame(bytes, "message " + i);
+      assertSameEntries(bytes, "message " + i);
     }
   }
 
@@ -75,7 +77,7 @@ class WireDecoderTest {
       for (int k = 2 + r.nextInt(2); k > 0; k--) {
         all.writeBytes(message(r).toByteArray());
       }
-      assertSame(all.toByteArray(), "parts " + i);
+      assertSameEntries(all.toByteArray(), "parts " + i);
     }
   }
 
@@ -107,7 +109,7 @@ class WireDecoderTest {
       o.writeRawBytes(a);
       o.writeRawBytes(b);
       o.flush();
-      assertSame(out.toByteArray(), "merged entry " + i);
+      assertSameEntries(out.toByteArray(), "merged entry " + i);
     }
   }
 
@@ -135,6 +137,8 @@ class WireDecoderTest {
       try {
         decoded = WireDecoder.decode(corrupted, 0, corrupted.length);
       } catch (InvalidProtocolBufferException e) {
+        assertThrows(InvalidProtocolBufferException.class,
+            () -> WireDecoder.decode(corrupted, 0, corrupted.length, strings), "with the table, case " + i);
         bothRefused++;
         assertThrows(InvalidProtocolBufferException.class, () -> StreamAccessLogsMessage.parseFrom(corrupted),
             "the decoder refused what protobuf-java accepts (" + e.getMessage() + "), case " + i);
@@ -148,6 +152,7 @@ class WireDecoderTest {
       }
       bothAccepted++;
       assertEquals(expected, decoded, "case " + i);
+      assertEquals(expected, WireDecoder.decode(corrupted, 0, corrupted.length, strings), "with the table, case " + i);
     }
     // The loop must have exercised both outcomes, or it proves nothing.
     assertTrue(bothAccepted > 1000, "accepted " + bothAccepted);
@@ -220,16 +225,45 @@ class WireDecoderTest {
     assertNull(WireDecoder.decode(new byte[0], 0, 0).identifier());
   }
 
-  private static void assertSame(byte[] bytes, String what) throws InvalidProtocolBufferException {
+  /**
+   * Shared by every message a test decodes, and small, so that values are found in it, collide in
+   * it and evict each other: a string from the table must equal the one decoded afresh.
+   */
+  private final StringTable strings = new StringTable(8);
+
+  private void assertSameEntries(byte[] bytes, String what) throws InvalidProtocolBufferException {
     WireDecoder.Batch expected = viaProtobufJava(bytes);
     WireDecoder.Batch actual;
+    WireDecoder.Batch withTable;
     try {
       actual = WireDecoder.decode(bytes, 0, bytes.length);
+      withTable = WireDecoder.decode(bytes, 0, bytes.length, strings);
     } catch (InvalidProtocolBufferException e) {
       fail(what + ": protobuf-java reads it, the decoder refused it: " + e.getMessage());
       return;
     }
     assertEquals(expected, actual, what);
+    assertEquals(expected, withTable, what + ", strings from the table");
+  }
+
+  @Test
+  void aRepeatedValueIsTheSameStringAndAPathIsNot() throws Exception {
+    HTTPAccessLogEntry entry = Entries.outboundHttp(Instant.EPOCH, "details.bookinfo.svc.cluster.local", 9080,
+        "/details/0", 200);
+    byte[] bytes = StreamAccessLogsMessage.newBuilder()
+        .setHttpLogs(StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder().addLogEntry(entry).addLogEntry(entry))
+        .build().toByteArray();
+    StringTable table = new StringTable();
+    List<RawEntry> entries = WireDecoder.decode(bytes, 0, bytes.length, table).entries();
+    RawEntry first = entries.get(0);
+    RawEntry second = entries.get(1);
+    assertEquals(first, second);
+    assertSame(first.upstreamCluster(), second.upstreamCluster());
+    assertSame(first.http().authority(), second.http().authority());
+    assertNotSame(first.http().path(), second.http().path());
+    // And from one message to the next.
+    RawEntry again = WireDecoder.decode(bytes, 0, bytes.length, table).entries().get(0);
+    assertSame(first.upstreamCluster(), again.upstreamCluster());
   }
 
   private static WireDecoder.Batch viaProtobufJava(byte[] bytes) throws InvalidProtocolBufferException {
