@@ -35,10 +35,6 @@ final class WireReader {
   private int groupDepth;
   private final StringTable table;
 
-  WireReader(byte[] buf, int offset, int length) {
-    this(buf, offset, length, null);
-  }
-
   /** @param table where repeated strings are looked up and kept; null for none */
   WireReader(byte[] buf, int offset, int length, StringTable table) {
     if (offset < 0 || length < 0 || offset + length > buf.length) {

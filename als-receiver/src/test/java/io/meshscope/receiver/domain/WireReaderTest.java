@@ -75,7 +75,7 @@ class WireReaderTest {
   }
 
   private static Outcome viaWireReader(byte[] bytes, int window, boolean wide) throws Exception {
-    WireReader in = new WireReader(bytes, 0, bytes.length);
+    WireReader in = new WireReader(bytes, 0, bytes.length, null);
     in.pushLimit(window);
     List<Long> values = new ArrayList<>();
     try {
@@ -117,7 +117,7 @@ class WireReaderTest {
   }
 
   private static boolean skipsWithWireReader(byte[] bytes) throws Exception {
-    WireReader in = new WireReader(bytes, 0, bytes.length);
+    WireReader in = new WireReader(bytes, 0, bytes.length, null);
     try {
       in.skipField(in.readTag());
       return true;
@@ -128,7 +128,7 @@ class WireReaderTest {
 
   @Test
   void aSubMessageLongerThanWhatEnclosesItIsRefusedWhenEntered() {
-    WireReader in = new WireReader(new byte[] {5, 1, 2}, 0, 3);
+    WireReader in = new WireReader(new byte[] {5, 1, 2}, 0, 3, null);
     assertThrows(InvalidProtocolBufferException.class, () -> in.pushLimit(in.readRawVarint32()));
   }
 
@@ -136,11 +136,11 @@ class WireReaderTest {
   void aStringOfInvalidUtf8IsRefusedAndARealReplacementCharacterIsNot() throws Exception {
     byte[] invalid = {3, 'a', (byte) 0xC3, 'b'};
     assertThrows(InvalidProtocolBufferException.class,
-        () -> new WireReader(invalid, 0, invalid.length).readStringRequireUtf8());
+        () -> new WireReader(invalid, 0, invalid.length, null).readStringRequireUtf8());
     byte[] replacement = {4, 'a', (byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
-    assertEquals("a\uFFFD", new WireReader(replacement, 0, replacement.length).readStringRequireUtf8());
+    assertEquals("a\uFFFD", new WireReader(replacement, 0, replacement.length, null).readStringRequireUtf8());
     byte[] surrogate = {3, (byte) 0xED, (byte) 0xA0, (byte) 0x80};
     assertThrows(InvalidProtocolBufferException.class,
-        () -> new WireReader(surrogate, 0, surrogate.length).readStringRequireUtf8());
+        () -> new WireReader(surrogate, 0, surrogate.length, null).readStringRequireUtf8());
   }
 }
