@@ -285,10 +285,10 @@ final class AccessRecordBytes {
       long day = Math.floorDiv(second, 86_400L);
       if (day != lastDay) {
         lastDay = day;
-        int year = LocalDate.ofEpochDay(day).getYear();
-        dayInRange = year >= 0 && year <= 9999;
+        LocalDate date = LocalDate.ofEpochDay(day);
+        dayInRange = date.getYear() >= 0 && date.getYear() <= 9999;
         if (dayInRange) {
-          dayPrefix = ('"' + LocalDate.ofEpochDay(day).toString() + 'T').getBytes(StandardCharsets.US_ASCII);
+          dayPrefix = ('"' + date.toString() + 'T').getBytes(StandardCharsets.US_ASCII);
         }
       }
       if (!dayInRange) {
