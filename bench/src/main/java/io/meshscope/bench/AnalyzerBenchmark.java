@@ -74,8 +74,7 @@ public final class AnalyzerBenchmark {
       String bootstrap = broker.bootstrapServers();
       String topic = "meshscope.access-logs";
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        Topics.awaitWritable(admin, List.of(topic), Duration.ofSeconds(30));
+        Topics.create(admin, List.of(new NewTopic(topic, 4, (short) 1)), Duration.ofSeconds(30));
       }
       long t = System.nanoTime();
       double avgBytes = prefill(bootstrap, topic, records, workloads, fanOut);

@@ -64,9 +64,8 @@ public final class ReceiverBenchmark {
         .withOverrides(Map.of("log.retention.bytes", String.valueOf(2L << 30))))) {
       String bootstrap = broker.bootstrapServers();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        admin.createTopics(List.of(new NewTopic("perf-baseline", 4, (short) 1),
-            new NewTopic("meshscope.access-logs", 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        Topics.awaitWritable(admin, List.of("perf-baseline", "meshscope.access-logs"), Duration.ofSeconds(30));
+        Topics.create(admin, List.of(new NewTopic("perf-baseline", 4, (short) 1),
+            new NewTopic("meshscope.access-logs", 4, (short) 1)), Duration.ofSeconds(30));
       }
 
       // 1. The baseline: ProducerPerformance with the receiver's records and producer settings, as

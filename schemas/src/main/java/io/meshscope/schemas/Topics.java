@@ -98,12 +98,10 @@ public final class Topics {
           .map(t -> new NewTopic(t.name(), partitions > 0 ? Optional.of(partitions) : Optional.empty(),
               Optional.empty()).configs(t.configs()))
           .toList();
-      List<String> created = missing.stream().map(NewTopic::name).toList();
       if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        awaitWritable(admin, created, Duration.ofSeconds(30));
+        create(admin, missing, Duration.ofSeconds(30));
       }
-      return created;
+      return missing.stream().map(NewTopic::name).toList();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
@@ -111,6 +109,16 @@ public final class Topics {
       throw new IllegalStateException("cannot check or create topics " + specs.stream().map(Spec::name).toList()
           + " on " + cluster + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Creates the topics and returns once every partition of them takes writes
+   * ({@link #awaitWritable}); each step may take up to {@code timeout}.
+   */
+  public static void create(Admin admin, List<NewTopic> topics, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    admin.createTopics(topics).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    awaitWritable(admin, topics.stream().map(NewTopic::name).toList(), timeout);
   }
 
   /**

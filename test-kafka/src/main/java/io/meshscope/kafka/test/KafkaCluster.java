@@ -67,12 +67,11 @@ public interface KafkaCluster extends AutoCloseable {
     return out;
   }
 
-  /** Creates the topic and waits until every partition has an open leader ({@link Topics#awaitWritable}). */
+  /** Creates the topic and waits until every partition has an open leader ({@link Topics#create}). */
   default void createTopic(String name, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
-          .all().get(30, TimeUnit.SECONDS);
-      Topics.awaitWritable(admin, List.of(name), Duration.ofSeconds(30));
+      Topics.create(admin, List.of(new NewTopic(name, partitions, (short) 1).configs(configs)),
+          Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating topic " + name, e);
