@@ -142,7 +142,11 @@ final class WireReader {
 
   /** A length-delimited field's length, checked against what is left of the current message. */
   private int readLength() throws InvalidProtocolBufferException {
-    int size = readRawVarint32();
+    return checkedLength(readRawVarint32());
+  }
+
+  /** A length read from the wire: not negative, and within what is left of the current message. */
+  private int checkedLength(int size) throws InvalidProtocolBufferException {
     if (size < 0) {
       throw new InvalidProtocolBufferException("CodedInputStream encountered an embedded string or message which "
           + "claimed to have negative size.");
@@ -226,13 +230,7 @@ final class WireReader {
    * limit to give back to {@link #popLimit}.
    */
   int pushLimit(int length) throws InvalidProtocolBufferException {
-    if (length < 0) {
-      throw new InvalidProtocolBufferException("CodedInputStream encountered an embedded string or message which "
-          + "claimed to have negative size.");
-    }
-    if (length > limit - pos) {
-      throw truncated();
-    }
+    checkedLength(length);
     int old = limit;
     limit = pos + length;
     return old;
