@@ -72,17 +72,22 @@ final class AccessRecordReader {
   /**
    * Reporters already read, by their exact bytes. Every record repeats its reporter (the receiver
    * writes the same bytes for all entries of a stream), and reading it was a third of reading a
-   * record; looking it up costs a skip, a hash and a compare. Direct-mapped and bounded: a
-   * collision, even a forged one, only costs a read.
+   * record; looking it up costs a skip, a hash and a compare. Bounded, four-way set-associative: a
+   * collision, even a forged one, only costs a read. With one way, a quarter of the reporters of a
+   * partition with 2,500 workloads shared a slot with another and took turns evicting it, and their
+   * records were read the slow way.
    */
   static final class ReporterMemo {
-    static final int SLOTS = 8192;
+    static final int WAYS = 4;
+    static final int SLOTS = 16384;
     static final int MAX_BYTES = 2048;
     // Bytes of keys kept; the Reporters they stand for take a few times more heap.
-    static final int BUDGET_BYTES = 2 * 1024 * 1024;
+    static final int BUDGET_BYTES = 4 * 1024 * 1024;
+    private final int[] hashes = new int[SLOTS];
     private final byte[][] keys = new byte[SLOTS][];
     private final Reporter[] values = new Reporter[SLOTS];
     private int bytes;
+    private int victim;
     long hits;
 
     /**
@@ -95,41 +100,63 @@ final class AccessRecordReader {
       return ByteHash.of(data, from, Math.min(limit, from + PREFIX));
     }
 
+    private static int set(int hash) {
+      return hash & (SLOTS - WAYS);
+    }
+
     /**
-     * The length of the reporter whose bytes start {@code data} at {@code from}, or -1. A kept key
-     * is a whole JSON object, and an object ends where its bytes say: equal bytes are that object.
+     * The slot of the reporter whose bytes start {@code data} at {@code from}, or -1. A kept key is
+     * a whole JSON object, and an object ends where its bytes say: equal bytes are that object.
      */
     int startingAt(byte[] data, int from, int hash) {
-      int slot = hash & (SLOTS - 1);
-      byte[] key = keys[slot];
-      if (key != null && from + key.length <= data.length
-          && java.util.Arrays.equals(key, 0, key.length, data, from, from + key.length)) {
-        hits++;
-        return key.length;
+      for (int slot = set(hash), end = slot + WAYS; slot < end; slot++) {
+        byte[] key = keys[slot];
+        if (key != null && hashes[slot] == hash && from + key.length <= data.length
+            && java.util.Arrays.equals(key, 0, key.length, data, from, from + key.length)) {
+          hits++;
+          return slot;
+        }
       }
       return -1;
     }
 
-    Reporter value(int hash) {
-      return values[hash & (SLOTS - 1)];
+    int length(int slot) {
+      return keys[slot].length;
+    }
+
+    Reporter value(int slot) {
+      return values[slot];
     }
 
     Reporter get(byte[] data, int from, int to, int hash) {
-      int slot = hash & (SLOTS - 1);
-      byte[] key = keys[slot];
-      if (key != null && java.util.Arrays.equals(key, 0, key.length, data, from, to)) {
-        hits++;
-        return values[slot];
+      for (int slot = set(hash), end = slot + WAYS; slot < end; slot++) {
+        byte[] key = keys[slot];
+        if (key != null && hashes[slot] == hash && java.util.Arrays.equals(key, 0, key.length, data, from, to)) {
+          hits++;
+          return values[slot];
+        }
       }
       return null;
     }
 
+    /** Keeps the reporter in a free way of its set, else in one taken in turn. */
     void put(byte[] data, int from, int to, int hash, Reporter reporter) {
-      int slot = hash & (SLOTS - 1);
-      int old = keys[slot] == null ? 0 : keys[slot].length;
-      if (to - from > MAX_BYTES || bytes - old + (to - from) > BUDGET_BYTES) {
+      if (to - from > MAX_BYTES) {
         return;
       }
+      int set = set(hash);
+      int slot = set + (victim++ & (WAYS - 1));
+      for (int s = set; s < set + WAYS; s++) {
+        if (keys[s] == null) {
+          slot = s;
+          break;
+        }
+      }
+      int old = keys[slot] == null ? 0 : keys[slot].length;
+      if (bytes - old + (to - from) > BUDGET_BYTES) {
+        return;
+      }
+      hashes[slot] = hash;
       keys[slot] = java.util.Arrays.copyOfRange(data, from, to);
       values[slot] = reporter;
       bytes += (to - from) - old;
@@ -261,6 +288,8 @@ final class AccessRecordReader {
       case REQUEST -> new HttpRequest((String) v[0], (String) v[1], (String) v[2], (String) v[3]);
       case PEER -> new PeerMetadata((String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
           (String) v[5], (Map<String, String>) v[6]);
+      case REPORTER -> new Reporter((String) v[0], (String) v[1], (WorkloadRef) v[2], (String) v[3],
+          (List<String>) v[4], (Map<String, String>) v[5], (String) v[6], (String) v[7], (String) v[8]);
       default -> throw new IllegalArgumentException(kind + " is not an object");
     };
   }
@@ -289,12 +318,10 @@ final class AccessRecordReader {
       return memoized;
     }
     try (JsonParser sub = factory.createParser(data, from, to - from)) {
-      Object[] v = object(sub, sub.nextToken(), REPORTER, source);
+      Reporter r = (Reporter) build(Kind.REPORTER, object(sub, sub.nextToken(), REPORTER, source));
       if (sub.nextToken() != null) {
         throw NOT_PLAIN;
       }
-      Reporter r = new Reporter((String) v[0], (String) v[1], (WorkloadRef) v[2], (String) v[3], (List<String>) v[4],
-          (Map<String, String>) v[5], (String) v[6], (String) v[7], (String) v[8]);
       source.memo().put(data, from, to, hash, r);
       return r;
     }

@@ -37,7 +37,7 @@ final class WriterLayoutReader {
     this.memo = memo;
   }
 
-  /** The record, or NotPlain; a reporter not yet in {@code memo} also gives up (the streaming reader adds it). */
+  /** The record, or NotPlain; a reporter not yet in {@code memo} is read and added to it. */
   static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo) throws NotPlain {
     WriterLayoutReader r = new WriterLayoutReader(data, memo);
     try {
@@ -204,16 +204,22 @@ final class WriterLayoutReader {
 
   /**
    * The reporter from the memo, found by the bytes where it starts: no scan for its end. One the
-   * memo does not hold is left to the streaming reader, which reads it and adds it.
+   * memo does not hold is read here and kept, if it is long enough to be found by its own first
+   * bytes (a shorter one's lookup hash takes in the bytes after it, which differ per record).
    */
   private Reporter reporter() throws NotPlain {
-    int hash = AccessRecordReader.ReporterMemo.prefixHash(data, pos, data.length);
-    int length = memo.startingAt(data, pos, hash);
-    if (length < 0) {
-      throw NOT_PLAIN;
+    int from = pos;
+    int hash = AccessRecordReader.ReporterMemo.prefixHash(data, from, data.length);
+    int slot = memo.startingAt(data, from, hash);
+    if (slot >= 0) {
+      pos += memo.length(slot);
+      return memo.value(slot);
     }
-    pos += length;
-    return memo.value(hash);
+    Reporter reporter = (Reporter) AccessRecordReader.build(Kind.REPORTER, object(AccessRecordReader.REPORTER));
+    if (pos - from >= AccessRecordReader.ReporterMemo.PREFIX) {
+      memo.put(data, from, pos, hash, reporter);
+    }
+    return reporter;
   }
 
   private void expect(char c) throws NotPlain {
