@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Folds observations into a workload's {@link GraphState} and ages edges out (architecture.md,
@@ -64,7 +63,7 @@ public final class GraphMerge {
           rejected = reject(rejected, o.host(), "edge-limit", o.at());
         } else {
           newHost = e == null;
-          edges = with(edges, o.host(), e == null ? newEdge(o) : merge(e, o));
+          edges = SortedArrayMap.copyOf(edges).with(o.host(), e == null ? newEdge(o) : merge(e, o));
         }
       }
       case REJECTED -> rejected = reject(rejected, o.value(), o.reason(), o.at());
@@ -117,13 +116,13 @@ public final class GraphMerge {
     return s.evidenceChanged() && (s.publishedAt() == null || !now.isBefore(s.publishedAt().plus(interval)));
   }
 
-  /** The published form: edges sorted by host, refused values by value. */
+  /** The published form: edges sorted by host, refused values by value (the state's maps keep that order). */
   public static DependencyGraph toGraph(GraphState s, Instant updatedAt) {
     List<Edge> edges = new ArrayList<>();
-    new TreeMap<>(s.edges()).forEach((host, e) -> edges.add(new Edge(host, e.firstSeen(), e.lastSeen(), e.count(),
+    s.edges().forEach((host, e) -> edges.add(new Edge(host, e.firstSeen(), e.lastSeen(), e.count(),
         e.ports(), e.protocols(), e.provenance(), e.urgent())));
     List<RejectedHost> rejected = new ArrayList<>();
-    new TreeMap<>(s.rejected()).forEach((value, r) -> rejected.add(new RejectedHost(value, r.reason(), r.count(),
+    s.rejected().forEach((value, r) -> rejected.add(new RejectedHost(value, r.reason(), r.count(),
         r.lastSeen())));
     return new DependencyGraph(DependencyGraph.CURRENT_VERSION, s.workload(), s.role(), s.revision(), updatedAt,
         s.windowStart(), s.windowEnd(), edges, rejected);
@@ -141,23 +140,6 @@ public final class GraphMerge {
       }
     }
     return false;
-  }
-
-  /**
-   * {@code map} with {@code key} set to {@code value}, built straight into the immutable map the
-   * state keeps: a state changes with every observation, and a HashMap copy first doubled the work.
-   */
-  @SuppressWarnings("unchecked")
-  private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {
-    Map.Entry<String, V>[] entries = new Map.Entry[map.containsKey(key) ? map.size() : map.size() + 1];
-    int i = 0;
-    for (Map.Entry<String, V> e : map.entrySet()) {
-      if (!e.getKey().equals(key)) {
-        entries[i++] = e;
-      }
-    }
-    entries[i] = Map.entry(key, value);
-    return Map.ofEntries(entries);
   }
 
   private GraphState.EdgeState newEdge(Observation o) {

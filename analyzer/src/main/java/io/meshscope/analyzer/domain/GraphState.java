@@ -26,9 +26,10 @@ public record GraphState(
     boolean evidenceChanged,
     Instant publishedAt) {
 
+  /** The maps are kept as {@link SortedArrayMap}s: sorted by key, cheap to change in one value. */
   public GraphState {
-    edges = Map.copyOf(edges);
-    rejected = Map.copyOf(rejected);
+    edges = SortedArrayMap.copyOf(edges);
+    rejected = SortedArrayMap.copyOf(rejected);
   }
 
   /** The evidence for one callee. */
