@@ -222,6 +222,23 @@ class AnalyzerTopologyTest {
   }
 
   @Test
+  void aReporterIsAnnouncedOnceAndAgainWhenItsDailyRefreshIsDue() {
+    TestOutputTopic<String, byte[]> directory = driver.createOutputTopic(
+        AnalyzerSettings.defaults().directoryTopic(), new StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    for (int hour = 0; hour < 24; hour++) {
+      send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(hour)), "details" + SVC, 9080));
+    }
+    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo"), directory.readKeysToList(), "once, not per record");
+    send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(24)), "details" + SVC, 9080));
+    assertEquals(List.of(), directory.readKeysToList(), "a day after the first, not yet due");
+    send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(24)).plusMillis(1), "details" + SVC, 9080));
+    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo"), directory.readKeysToList(), "refreshed");
+    send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(30)), "details" + SVC, 9080));
+    assertEquals(List.of(), directory.readKeysToList());
+  }
+
+  @Test
   void ingressGatewayIsACallerInTheGraph() {
     send(Records.outbound(INGRESS, T, "productpage" + SVC, 9080));
     DependencyGraph g = latest().get("istio-system/istio-ingressgateway");
