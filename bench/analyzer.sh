@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Analyzer throughput on a pre-filled topic against a plain deserializing consumer, in the same run.
-# Usage: bench/analyzer.sh [--records N] [--workloads N] [--fan-out N]
+# Usage: bench/analyzer.sh [--records N] [--workloads N] [--fan-out N] [--profile] [--out DIR] [--streams-property KEY=VALUE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "bench: building (mvn -Pbench package)..." >&2

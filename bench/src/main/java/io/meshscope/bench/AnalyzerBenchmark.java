@@ -54,6 +54,7 @@ public final class AnalyzerBenchmark {
     int fanOut = 10;
     boolean profile = false;
     Path out = Path.of("bench", "results");
+    List<String> streamsProperties = new java.util.ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--records" -> records = Long.parseLong(args[++i]);
@@ -61,8 +62,9 @@ public final class AnalyzerBenchmark {
         case "--fan-out" -> fanOut = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--profile" -> profile = true;
+        case "--streams-property" -> streamsProperties.add(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; use --records N --workloads N --fan-out N --profile --out DIR");
+            + "; use --records N --workloads N --fan-out N --profile --out DIR --streams-property KEY=VALUE");
       }
     }
     Files.createDirectories(out);
@@ -93,9 +95,10 @@ public final class AnalyzerBenchmark {
       if (profile) {
         jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
       }
-      Process analyzer = Processes.java(log, jvm, "io.meshscope.cli.Meshscope", "analyzer",
-          "--bootstrap-servers", bootstrap, "--state-dir", state.toString(), "--http-port", "-1",
-          "--application-id", appId);
+      List<String> command = new java.util.ArrayList<>(List.of("analyzer", "--bootstrap-servers", bootstrap,
+          "--state-dir", state.toString(), "--http-port", "-1", "--application-id", appId));
+      streamsProperties.forEach(kv -> command.addAll(List.of("--streams-property", kv)));
+      Process analyzer = Processes.java(log, jvm, "io.meshscope.cli.Meshscope", command.toArray(String[]::new));
       long stateHalf = -1;
       long halfAt = -1;
       long halfDone = 0;
@@ -155,6 +158,9 @@ public final class AnalyzerBenchmark {
       report.append(String.format("input: %,d access records of %.0f bytes, %,d workloads, %,d edges, 4 partitions, "
           + "exactly_once_v2, one in-process broker%n", records, avgBytes, workloads, (long) workloads * fanOut));
       report.append(String.format("analyzer JVM options: %s%n", String.join(" ", jvm)));
+      if (!streamsProperties.isEmpty()) {
+        report.append(String.format("analyzer streams properties: %s%n", String.join(" ", streamsProperties)));
+      }
       report.append(String.format("%-48s %10.0f records/s%n", "plain consumer, deserialize only", baseline));
       report.append(String.format("%-48s %10.0f records/s  (%.0f s from JVM start to the last record committed)%n",
           "analyzer", rate, seconds));
