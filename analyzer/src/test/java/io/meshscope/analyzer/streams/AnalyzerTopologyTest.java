@@ -229,13 +229,13 @@ class AnalyzerTopologyTest {
     for (int hour = 0; hour < 24; hour++) {
       send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(hour)), "details" + SVC, 9080));
     }
-    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo"), directory.readKeysToList(), "once, not per record");
+    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo"), directory.readRecordsToList().stream().map(TestRecord::key).toList(), "once, not per record");
     send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(24)), "details" + SVC, 9080));
-    assertEquals(List.of(), directory.readKeysToList(), "a day after the first, not yet due");
+    assertEquals(List.of(), directory.readRecordsToList().stream().map(TestRecord::key).toList(), "a day after the first, not yet due");
     send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(24)).plusMillis(1), "details" + SVC, 9080));
-    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo"), directory.readKeysToList(), "refreshed");
+    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo"), directory.readRecordsToList().stream().map(TestRecord::key).toList(), "refreshed");
     send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(30)), "details" + SVC, 9080));
-    assertEquals(List.of(), directory.readKeysToList());
+    assertEquals(List.of(), directory.readRecordsToList().stream().map(TestRecord::key).toList());
   }
 
   @Test
