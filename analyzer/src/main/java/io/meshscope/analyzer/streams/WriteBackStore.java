@@ -1,7 +1,6 @@
 package io.meshscope.analyzer.streams;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateStore;
@@ -40,17 +39,14 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
   private final KeyValueStore<String, V> inner;
   private final int capacity;
   private final Map<String, V> dirty = new HashMap<>();
-  private final Map<String, V> recent;
+  // Every value read or written lately, the dirty ones included, so that a read is one lookup. Not
+  // in access order: reordering on every read cost more than it saved, and a full map is simply
+  // emptied (what is dirty stays in the dirty map).
+  private final Map<String, V> recent = new HashMap<>();
 
   WriteBackStore(KeyValueStore<String, V> inner, int capacity) {
     this.inner = inner;
     this.capacity = capacity;
-    this.recent = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-        return size() > capacity;
-      }
-    };
   }
 
   /** Builds the store around what {@code inner} builds, which must not cache (this is the cache). */
@@ -103,14 +99,14 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
 
   /** The latest value, written back or not. Task thread only. */
   V read(String key) {
-    V v = dirty.get(key);
+    V v = recent.get(key);
     if (v == null) {
-      v = recent.get(key);
+      v = dirty.get(key);
     }
     if (v == null) {
       v = inner.get(key);
       if (v != null) {
-        recent.put(key, v);
+        remember(key, v);
       }
     }
     return v;
@@ -119,10 +115,17 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
   /** Keeps {@code value} until the next commit. Task thread only. */
   void write(String key, V value) {
     dirty.put(key, value);
-    recent.put(key, value);
+    remember(key, value);
     if (dirty.size() > capacity) {
       writeBack(); // keeps memory bounded; still inside the task's open transaction
     }
+  }
+
+  private void remember(String key, V value) {
+    if (recent.size() >= capacity && !recent.containsKey(key)) {
+      recent.clear();
+    }
+    recent.put(key, value);
   }
 
   /** Writes every changed key to the inner store (and its changelog). Task thread only. */

@@ -77,6 +77,29 @@ class WriteBackStoreTest {
   }
 
   @Test
+  void readsAnswerTheLatestWriteWhateverWasForgottenOrWrittenBack() {
+    // Ten keys through a capacity of three: the memory is emptied and written back again and again.
+    java.util.Random random = new java.util.Random(4);
+    Map<String, String> model = new java.util.HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      String key = "k" + random.nextInt(10);
+      switch (random.nextInt(4)) {
+        case 0, 1 -> assertEquals(model.get(key), store.read(key), "step " + i);
+        case 2 -> {
+          store.write(key, "v" + i);
+          model.put(key, "v" + i);
+        }
+        default -> {
+          if (random.nextInt(10) == 0) {
+            store.flushCache();
+            assertEquals(new TreeMap<>(model), committed(), "step " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void itCannotBeMadeToCacheTwice() {
     assertThrows(UnsupportedOperationException.class, () -> WriteBackStore.builder(Stores.keyValueStoreBuilder(
         Stores.inMemoryKeyValueStore("x"), Serdes.String(), Serdes.String()), 1).withCachingEnabled());
