@@ -7,8 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -21,47 +20,45 @@ import org.apache.kafka.streams.processor.api.Record;
  * workloads of one task claim at once (a reused pod IP) stays with the one that announced last
  * until the other's daily refresh, where before it changed hands with every record.
  */
-final class AddressAnnouncer implements Processor<String, AccessRecord, String, WorkloadAddress> {
+final class AddressAnnouncer {
 
   private static final Duration REFRESH = Duration.ofDays(1);
   private static final int MAX_REMEMBERED = 50_000;
 
-  private ProcessorContext<String, WorkloadAddress> context;
-  private WriteBackStore<WorkloadAddress> announced;
+  private final WriteBackStore<WorkloadAddress> announced;
   // Reporter -> event time (ms) up to which none of its announcements needs refreshing.
   private final Map<Reporter, Long> quietUntil = new IdentityHashMap<>();
 
-  @Override
-  public void init(ProcessorContext<String, WorkloadAddress> context) {
-    this.context = context;
-    this.announced = context.getStateStore(AnalyzerSettings.ANNOUNCED_STORE);
-    quietUntil.clear(); // a revived task starts from its changelog, not from what this one remembers
+  /** Made at each (re)initialization of a task: a revived task starts from its changelog, not from memory. */
+  AddressAnnouncer(WriteBackStore<WorkloadAddress> announced) {
+    this.announced = announced;
   }
 
-  @Override
-  public void process(Record<String, AccessRecord> record) {
-    AccessRecord r = record.value();
+  /**
+   * Sends what is news about the reporter of a record with {@code key}, stamped {@code wallClock}.
+   */
+  void process(String key, AccessRecord r, long timestamp, long wallClock, Consumer<Record<String, Outcome>> out) {
     if (r == null || r.reporter() == null) {
       return;
     }
     Reporter reporter = r.reporter();
     Long quiet = quietUntil.get(reporter);
-    if (quiet != null && record.timestamp() <= quiet) {
+    if (quiet != null && timestamp <= quiet) {
       return;
     }
     // Only the task that owns the reporter's key announces it: records about the reporter also
     // arrive keyed by its callers, on other partitions, and their announcements would interleave.
-    if (!reporter.workload().key().equals(record.key())) {
+    if (!reporter.workload().key().equals(key)) {
       return;
     }
-    Instant at = Instant.ofEpochMilli(record.timestamp());
+    Instant at = Instant.ofEpochMilli(timestamp);
     long due = Long.MAX_VALUE;
     for (String ip : reporter.ips()) {
       due = Math.min(due, announce(ObservationExtractor.IP_PREFIX + ip,
-          new WorkloadAddress(ip, reporter.workload(), reporter.role(), at)));
+          new WorkloadAddress(ip, reporter.workload(), reporter.role(), at), wallClock, out));
     }
     due = Math.min(due, announce(ObservationExtractor.NAMESPACE_PREFIX + reporter.workload().namespace(),
-        new WorkloadAddress(null, reporter.workload(), reporter.role(), at)));
+        new WorkloadAddress(null, reporter.workload(), reporter.role(), at), wallClock, out));
     if (quietUntil.size() >= MAX_REMEMBERED) {
       quietUntil.clear(); // reporters the reader no longer keeps would pile up
     }
@@ -69,7 +66,7 @@ final class AddressAnnouncer implements Processor<String, AccessRecord, String, 
   }
 
   /** Announces {@code address} if it is news; returns the event time (ms) until which it is not due again. */
-  private long announce(String key, WorkloadAddress address) {
+  private long announce(String key, WorkloadAddress address, long wallClock, Consumer<Record<String, Outcome>> out) {
     WorkloadAddress prev = announced.read(key);
     boolean namespaceMarker = address.ip() == null;
     boolean changed = prev == null
@@ -81,7 +78,7 @@ final class AddressAnnouncer implements Processor<String, AccessRecord, String, 
       // task that sees one of its workloads, each at its own event time, and the directory table
       // would log every older stamp after a newer one as an out-of-order update. The event time is
       // in the value.
-      context.forward(new Record<>(key, address, context.currentSystemTimeMs()));
+      out.accept(new Record<>(key, new Outcome.Announcement(address), wallClock));
     }
     return (changed ? address : prev).seenAt().plus(REFRESH).toEpochMilli();
   }

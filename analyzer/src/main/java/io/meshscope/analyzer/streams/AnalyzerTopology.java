@@ -6,7 +6,6 @@ import io.meshscope.analyzer.domain.GraphState;
 import io.meshscope.analyzer.domain.HostNormalizer;
 import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.analyzer.domain.WorkloadAddress;
-import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.TopicSerdes;
@@ -25,21 +24,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * access records -> observations keyed by the workload they concern -> per-workload graph in a
- * store -> full graph on the compacted graph topic when its edge set changes.
+ * access records -> one step per record that dead-letters it, announces its reporter's addresses,
+ * and merges its observations into the graphs of the workloads this task keeps -> full graph on
+ * the compacted graph topic when its edge set changes.
  *
  * <pre>
- * [access-logs] --unreadable--> [dead-letters]
- *        |
- * [access-logs] --extract (lookup: workload-directory)--+--(already in the workload's partition)--+--merge--> [dependency-graphs]
- *                                                        \--repartition by workload--------------/
- * [access-logs] --announce addresses--> [workload-directory] --> global store workload-directory
+ *                                              +--dead letters--> [dead-letters]
+ *                                              +--announcements--> [workload-directory] --> global store workload-directory
+ * [access-logs] --analyze (graph store)--------+--graphs--> [dependency-graphs]
+ *                                              +--observations of other tasks' workloads--> repartition by workload
+ *                                                   --> merge (graph store) --> [dependency-graphs]
  * </pre>
  *
  * <p>Access records are keyed by the calling workload, so most observations (a sidecar's outbound
- * calls) are already in the partition of the workload they concern; only the others (inbound
- * entries, egress-proxy traffic, callers known by IP) cross the repartition topic. Both paths meet
- * in one sub-topology, so the repartition topic has as many partitions as the access-log topic.
+ * calls) are already in the partition of the workload they concern and are merged where they are
+ * read; only the others (inbound entries, egress-proxy traffic, callers known by IP) cross the
+ * repartition topic. Both merges use one store, in one sub-topology, so the repartition topic has
+ * as many partitions as the access-log topic.
  *
  * Every step and store is named so that internal topics keep their names across releases.
  */
@@ -72,31 +73,30 @@ public final class AnalyzerTopology {
         Materialized.<String, WorkloadAddress, KeyValueStore<Bytes, byte[]>>as(AnalyzerSettings.DIRECTORY_STORE)
             .withKeySerde(Serdes.String()).withValueSerde(addresses));
 
-    KStream<String, Incoming> incoming = builder.stream(s.accessLogTopic(),
-        Consumed.with(Serdes.String(), Incoming.serde()).withTimestampExtractor(new EventTimeExtractor())
-            .withName("access-records"));
-    incoming.filterNot((k, v) -> v.readable(), Named.as("unreadable-records"))
-        .process(DeadLetterProcessor::new, Named.as("dead-letter"))
+    // One step for every record; only what it sends on (rarely anything) goes further.
+    KStream<String, Outcome> outcomes = builder.stream(s.accessLogTopic(),
+            Consumed.with(Serdes.String(), Incoming.serde()).withTimestampExtractor(new EventTimeExtractor())
+                .withName("access-records"))
+        .process(() -> new AccessLogProcessor(new EdgeExtractor(new HostNormalizer(s.meshDomain()), s.egressProxies()),
+            partitioning, new GraphMerge(s.limits()), s.edgeTtl(), s.agingInterval()), Named.as("analyze-records"),
+            AnalyzerSettings.GRAPH_STORE, AnalyzerSettings.ANNOUNCED_STORE);
+
+    outcomes.filter((k, v) -> v instanceof Outcome.DeadLetter, Named.as("dead-letters"))
+        .mapValues(v -> ((Outcome.DeadLetter) v).raw(), Named.as("dead-letter-values"))
         .to(s.deadLetterTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letter-sink"));
-    KStream<String, AccessRecord> input = incoming.filter((k, v) -> v.readable(), Named.as("readable-records"))
-        .mapValues(Incoming::record, Named.as("access-record-values"));
-
-    input.process(() -> new AddressAnnouncer(), Named.as("announce-addresses"), AnalyzerSettings.ANNOUNCED_STORE)
+    outcomes.filter((k, v) -> v instanceof Outcome.Announcement, Named.as("announcements"))
+        .mapValues(v -> ((Outcome.Announcement) v).address(), Named.as("announced-addresses"))
         .to(s.directoryTopic(), Produced.with(Serdes.String(), addresses).withName("directory-sink"));
-
-    EdgeExtractor extractor = new EdgeExtractor(new HostNormalizer(s.meshDomain()), s.egressProxies());
-    GraphMerge merge = new GraphMerge(s.limits());
-    KStream<String, ObservationExtractor.Routed> routed =
-        input.process(() -> new ObservationExtractor(extractor, partitioning), Named.as("extract-observations"));
-    KStream<String, Observation> home = routed.filter((k, v) -> v.home(), Named.as("observations-at-home"))
-        .mapValues(ObservationExtractor.Routed::observation, Named.as("home-observations"));
-    KStream<String, Observation> moved = routed.filterNot((k, v) -> v.home(), Named.as("observations-elsewhere"))
-        .mapValues(ObservationExtractor.Routed::observation, Named.as("moving-observations"))
-        .repartition(Repartitioned.with(Serdes.String(), observations).withName("observations-by-workload")
-            .withStreamPartitioner(HomePartition.partitioner()));
-    home.merge(moved, Named.as("observations"))
-        .process(() -> new GraphProcessor(merge, s.edgeTtl(), s.agingInterval()), Named.as("merge-graphs"),
-            AnalyzerSettings.GRAPH_STORE)
+    outcomes.filter((k, v) -> v instanceof Outcome.Graph, Named.as("graphs-at-home"))
+        .mapValues(v -> ((Outcome.Graph) v).graph(), Named.as("graph-values"))
         .to(s.graphTopic(), Produced.with(Serdes.String(), graphs).withName("graph-sink"));
+    GraphMerge merge = new GraphMerge(s.limits());
+    outcomes.filter((k, v) -> v instanceof Outcome.Moved, Named.as("observations-elsewhere"))
+        .mapValues(v -> ((Outcome.Moved) v).observation(), Named.as("moving-observations"))
+        .repartition(Repartitioned.with(Serdes.String(), observations).withName("observations-by-workload")
+            .withStreamPartitioner(HomePartition.partitioner()))
+        .process(() -> new GraphProcessor(merge, s.edgeTtl(), s.agingInterval()), Named.as("merge-moved-graphs"),
+            AnalyzerSettings.GRAPH_STORE)
+        .to(s.graphTopic(), Produced.with(Serdes.String(), graphs).withName("moved-graph-sink"));
   }
 }
