@@ -1,17 +1,17 @@
-package io.meshscope.receiver.domain;
+package io.meshscope.schemas;
 
-import io.meshscope.schemas.ByteHash;
 import java.util.Arrays;
 
 /**
  * The strings one thread decoded lately, by their UTF-8 bytes: cluster names, authorities, IPs,
- * route names and the like come again in nearly every entry of a stream. A hit returns the same
+ * route names and the like come again in nearly every entry of a stream (in the receiver's
+ * protobuf) and in nearly every access record (in the analyzer's JSON). A hit returns the same
  * String object, without decoding or allocating, and lets later stages keep what they derived from
  * it by identity. Direct-mapped and bounded: a forged flood of distinct values only evicts.
  */
 public final class StringTable {
   /** Longer values are rarely repeated and cost more to compare than to decode. */
-  static final int MAX_BYTES = 128;
+  public static final int MAX_BYTES = 128;
   private static final int SLOTS = 1024;
 
   private final byte[][] keys;
@@ -23,7 +23,7 @@ public final class StringTable {
   }
 
   /** A table of {@code slots} entries, a power of two: tests use a few, to make values collide. */
-  StringTable(int slots) {
+  public StringTable(int slots) {
     if (Integer.bitCount(slots) != 1) {
       throw new IllegalArgumentException("slots must be a power of two: " + slots);
     }
@@ -33,19 +33,19 @@ public final class StringTable {
   }
 
   /** The string for {@code bytes[from, to)}, or null when it is not in the table. */
-  String get(byte[] bytes, int from, int to, int hash) {
+  public String get(byte[] bytes, int from, int to, int hash) {
     int slot = hash & mask;
     byte[] key = keys[slot];
     return key != null && Arrays.equals(key, 0, key.length, bytes, from, to) ? values[slot] : null;
   }
 
-  void put(byte[] bytes, int from, int to, int hash, String value) {
+  public void put(byte[] bytes, int from, int to, int hash, String value) {
     int slot = hash & mask;
     keys[slot] = Arrays.copyOfRange(bytes, from, to);
     values[slot] = value;
   }
 
-  static int hash(byte[] bytes, int from, int to) {
+  public static int hash(byte[] bytes, int from, int to) {
     return ByteHash.of(bytes, from, to);
   }
 }
