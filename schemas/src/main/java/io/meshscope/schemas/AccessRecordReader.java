@@ -33,7 +33,6 @@ final class AccessRecordReader {
   private final JsonFactory factory;
   // Per thread: Kafka Streams shares one deserializer among its stream threads.
   private final ThreadLocal<ReporterMemo> memos = ThreadLocal.withInitial(ReporterMemo::new);
-  private final ThreadLocal<StringTable> strings = ThreadLocal.withInitial(StringTable::new);
 
   AccessRecordReader(JsonFactory factory) {
     this.factory = factory;
@@ -42,7 +41,7 @@ final class AccessRecordReader {
   AccessRecord read(byte[] data) throws NotPlain {
     ReporterMemo memo = memos.get();
     try {
-      return WriterLayoutReader.read(data, memo, strings.get());
+      return WriterLayoutReader.read(data, memo);
     } catch (NotPlain e) {
       return streamed(data, memo);
     }
@@ -65,11 +64,6 @@ final class AccessRecordReader {
   /** This thread's memo. */
   ReporterMemo memo() {
     return memos.get();
-  }
-
-  /** This thread's string table. */
-  StringTable strings() {
-    return strings.get();
   }
 
   /** The bytes being read, for the reporter memo. */
@@ -174,32 +168,35 @@ final class AccessRecordReader {
   }
 
   /** How a field's value is read. */
-  enum Kind {
-    STRING,
-    /** A string that differs from record to record (a request path): not worth keeping in a string table. */
-    VARYING,
-    INT, LONG, INSTANT, STRINGS, MAP, REPORTER, WORKLOAD, CLUSTER, REQUEST, PEER
-  }
+  enum Kind { STRING, INT, LONG, INSTANT, STRINGS, MAP, REPORTER, WORKLOAD, CLUSTER, REQUEST, PEER }
 
   /**
    * A field; {@code key} is its name as the writers put it before the value: {@code "name":}, and
-   * {@code head} and {@code tail} its first and last eight bytes as little-endian words (0 for a
-   * shorter key), for the layout reader to compare a key in two steps.
+   * {@code words} the key as little-endian words, for the layout reader to compare a key a word at
+   * a time: the words at 0, 8, 16... and the last eight bytes (overlapping the one before), or for
+   * a key under eight bytes the key in the low bytes of one word.
    */
-  record Field(String name, Kind kind, byte[] key, long head, long tail) {
+  record Field(String name, Kind kind, byte[] key, long[] words) {
     Field(String name, Kind kind) {
       this(name, kind, ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     private Field(String name, Kind kind, byte[] key) {
-      this(name, kind, key, word(key, 0), word(key, key.length - 8));
+      this(name, kind, key, words(key));
     }
 
-    private static long word(byte[] key, int from) {
-      if (key.length < 8) {
-        return 0;
+    private static long[] words(byte[] key) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(key, Math.max(8, key.length)))
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      if (key.length <= 8) {
+        return new long[] {b.getLong(0)};
       }
-      return java.nio.ByteBuffer.wrap(key, from, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+      long[] words = new long[(key.length + 7) / 8];
+      for (int i = 0; i < words.length - 1; i++) {
+        words[i] = b.getLong(i * 8);
+      }
+      words[words.length - 1] = b.getLong(key.length - 8);
+      return words;
     }
   }
 
@@ -228,7 +225,7 @@ final class AccessRecordReader {
       new Field("subset", Kind.STRING), new Field("host", Kind.STRING)};
   static final Field[] REQUEST = {
       new Field("method", Kind.STRING), new Field("scheme", Kind.STRING), new Field("authority", Kind.STRING),
-      new Field("path", Kind.VARYING)};
+      new Field("path", Kind.STRING)};
   static final Field[] PEER = {
       new Field("source", Kind.STRING), new Field("namespace", Kind.STRING), new Field("workload", Kind.STRING),
       new Field("pod", Kind.STRING), new Field("serviceAccount", Kind.STRING), new Field("clusterId", Kind.STRING),
@@ -291,7 +288,7 @@ final class AccessRecordReader {
   /** A value that is not JSON null (the caller has taken care of that). */
   private Object value(JsonParser p, JsonToken t, Kind kind, Source source) throws IOException, NotPlain {
     return switch (kind) {
-      case STRING, VARYING -> string(p, t);
+      case STRING -> string(p, t);
       case INT -> integer(p, t);
       case LONG -> longValue(p, t);
       case INSTANT -> instant(p, t);

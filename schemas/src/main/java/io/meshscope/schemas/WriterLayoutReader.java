@@ -30,21 +30,16 @@ final class WriterLayoutReader {
 
   private final byte[] data;
   private final AccessRecordReader.ReporterMemo memo;
-  private final StringTable strings;
   private int pos;
 
-  private WriterLayoutReader(byte[] data, AccessRecordReader.ReporterMemo memo, StringTable strings) {
+  private WriterLayoutReader(byte[] data, AccessRecordReader.ReporterMemo memo) {
     this.data = data;
     this.memo = memo;
-    this.strings = strings;
   }
 
-  /**
-   * The record, or NotPlain; a reporter not yet in {@code memo} is read and added to it. Strings
-   * come from {@code strings} when they were read before: the same objects, with their hash codes.
-   */
-  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo, StringTable strings) throws NotPlain {
-    WriterLayoutReader r = new WriterLayoutReader(data, memo, strings);
+  /** The record, or NotPlain; a reporter not yet in {@code memo} is read and added to it. */
+  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo) throws NotPlain {
+    WriterLayoutReader r = new WriterLayoutReader(data, memo);
     try {
       AccessRecord record = AccessRecordReader.record(r.object(AccessRecordReader.RECORD));
       if (r.pos != data.length) {
@@ -87,12 +82,25 @@ final class WriterLayoutReader {
     if (end > data.length || data[at + 1] != key[1]) {
       return false;
     }
-    // Then the first and last eight bytes as words, and the middle of a longer key: a call to
-    // Arrays.equals for each of a record's two dozen keys was the reader's largest single cost.
-    if (n >= 8 ? (long) LONGS.get(data, at) != field.head() || (long) LONGS.get(data, end - 8) != field.tail()
-        || n > 16 && !Arrays.equals(data, at + 8, end - 8, key, 8, n - 8)
-        : !Arrays.equals(data, at, end, key, 0, n)) {
-      return false;
+    // Then a word at a time: a call to Arrays.equals for each of a record's two dozen keys was the
+    // reader's largest single cost.
+    long[] words = field.words();
+    if (n < 8) {
+      long mask = (1L << (8 * n)) - 1;
+      if (at + 8 <= data.length ? ((long) LONGS.get(data, at) & mask) != words[0]
+          : !Arrays.equals(data, at, end, key, 0, n)) {
+        return false;
+      }
+    } else {
+      int last = words.length - 1;
+      for (int i = 0; i < last; i++) {
+        if ((long) LONGS.get(data, at + 8 * i) != words[i]) {
+          return false;
+        }
+      }
+      if ((long) LONGS.get(data, end - 8) != words[last]) {
+        return false;
+      }
     }
     pos = end;
     return true;
@@ -100,8 +108,7 @@ final class WriterLayoutReader {
 
   private Object value(Kind kind) throws NotPlain {
     return switch (kind) {
-      case STRING -> kept(string());
-      case VARYING -> text(string());
+      case STRING -> string();
       case INT -> {
         long v = number();
         if (v != (int) v) {
@@ -110,7 +117,7 @@ final class WriterLayoutReader {
         yield (int) v;
       }
       case LONG -> number();
-      case INSTANT -> AccessRecordReader.instant(text(string()));
+      case INSTANT -> AccessRecordReader.instant(string());
       case STRINGS -> strings();
       case MAP -> map();
       case REPORTER -> reporter();
@@ -121,31 +128,8 @@ final class WriterLayoutReader {
     };
   }
 
-  /** The string that {@link #string} found, from the table or new. */
-  private String kept(int start) {
-    int end = pos - 1; // before the closing quote
-    if (end - start > StringTable.MAX_BYTES) {
-      return text(start);
-    }
-    int hash = StringTable.hash(data, start, end);
-    String s = strings.get(data, start, end, hash);
-    if (s == null) {
-      s = text(start);
-      strings.put(data, start, end, hash, s);
-    }
-    return s;
-  }
-
-  /** The string that {@link #string} found, new. */
-  private String text(int start) {
-    return new String(data, start, pos - 1 - start, StandardCharsets.ISO_8859_1);
-  }
-
-  /**
-   * Skips a string of printable ASCII without escapes and returns where its text starts ({@link
-   * #kept} and {@link #text} make it a String); anything else is left to the streaming reader.
-   */
-  private int string() throws NotPlain {
+  /** A string of printable ASCII without escapes; anything else is left to the streaming reader. */
+  private String string() throws NotPlain {
     expect('"');
     // Locals, not fields, in the loops: the JIT keeps them in registers.
     byte[] d = data;
@@ -174,7 +158,7 @@ final class WriterLayoutReader {
       throw NOT_PLAIN; // Jackson refuses it: let it say so
     }
     pos = p + 1;
-    return start;
+    return new String(d, start, p - start, StandardCharsets.ISO_8859_1);
   }
 
   /** An integer as JSON writes it (no leading zeros, no fraction or exponent) that fits a long. */
@@ -210,10 +194,10 @@ final class WriterLayoutReader {
     expect('[');
     List<String> out = new ArrayList<>();
     if (data[pos] != ']') {
-      out.add(kept(string()));
+      out.add(string());
       while (data[pos] == ',') {
         pos++;
-        out.add(kept(string()));
+        out.add(string());
       }
     }
     expect(']');
@@ -228,9 +212,9 @@ final class WriterLayoutReader {
         if (out.size() > 0) {
           pos++; // the comma
         }
-        String key = kept(string());
+        String key = string();
         expect(':');
-        if (out.put(key, kept(string())) != null) {
+        if (out.put(key, string()) != null) {
           throw NOT_PLAIN; // a repeated key: the streaming reader gives up on it too
         }
       } while (data[pos] == ',');

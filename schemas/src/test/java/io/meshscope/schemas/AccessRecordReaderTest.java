@@ -18,8 +18,6 @@ class AccessRecordReaderTest {
   private final JsonSerde<AccessRecord> fast = TopicSerdes.accessRecord();
   private final JsonSerde<AccessRecord> beans = new JsonSerde<>(AccessRecord.class);
   private final AccessRecordReader reader = new AccessRecordReader(Json.mapper().getFactory());
-  // Eight slots shared by every layout read of a test: strings hit, collide and evict all the time.
-  private final StringTable strings = new StringTable(8);
 
   @Test
   void plainRecordsAreReadByTheStreamingReaderAsTheBeanReaderReadsThem() throws Exception {
@@ -99,12 +97,12 @@ class AccessRecordReaderTest {
       }
     }
     for (byte[] bytes : records) {
-      assertEquals(beans.deserialize("t", bytes), WriterLayoutReader.read(bytes, memo, strings));
+      assertEquals(beans.deserialize("t", bytes), WriterLayoutReader.read(bytes, memo));
     }
     assertEquals(0, memo.hits);
     java.util.Collections.shuffle(records, random);
     for (byte[] bytes : records) {
-      assertEquals(beans.deserialize("t", bytes), WriterLayoutReader.read(bytes, memo, strings));
+      assertEquals(beans.deserialize("t", bytes), WriterLayoutReader.read(bytes, memo));
     }
     assertTrue(memo.hits >= 2_970, "found " + memo.hits + " of 3000 reporters");
   }
@@ -170,8 +168,8 @@ class AccessRecordReaderTest {
       AccessRecord expected = beans.deserialize("t", bytes);
       // Every plain record the writer writes is read without the tokenizer, its reporter new or
       // memoized, long or short (a short one is not kept: its lookup hash takes in later bytes).
-      assertEquals(expected, WriterLayoutReader.read(bytes, reader.memo(), strings), "record " + i);
-      assertEquals(expected, WriterLayoutReader.read(bytes, reader.memo(), strings), "record " + i + ", again");
+      assertEquals(expected, WriterLayoutReader.read(bytes, reader.memo()), "record " + i);
+      assertEquals(expected, WriterLayoutReader.read(bytes, reader.memo()), "record " + i + ", again");
       direct++;
     }
     assertTrue(direct > 1_000, "read " + direct);
@@ -198,7 +196,7 @@ class AccessRecordReaderTest {
       assertEquals(outcome(beans, bytes), outcome(fast, bytes), "change " + i + ": "
           + new String(bytes, StandardCharsets.UTF_8));
       try {
-        WriterLayoutReader.read(bytes, reader.memo(), strings);
+        WriterLayoutReader.read(bytes, reader.memo());
         direct++;
       } catch (AccessRecordReader.NotPlain e) {
         // left to the streaming reader

@@ -21,7 +21,6 @@ import io.meshscope.receiver.domain.RawEntry.Http;
 import io.meshscope.receiver.domain.RawEntry.PeerState;
 import io.meshscope.receiver.domain.RawEntry.RawAddress;
 import io.meshscope.receiver.domain.RawEntry.Time;
-import io.meshscope.schemas.StringTable;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -22,7 +22,7 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.meshscope.receiver.ReceiverMetrics;
 import io.meshscope.receiver.domain.Rejection;
-import io.meshscope.schemas.StringTable;
+import io.meshscope.receiver.domain.StringTable;
 import io.meshscope.receiver.domain.WireDecoder;
 import java.io.IOException;
 import java.io.InputStream;

@@ -35,7 +35,6 @@ import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties
 import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties.SubjectAltName;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.meshscope.receiver.simulate.Entries;
-import io.meshscope.schemas.StringTable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;

@@ -1,17 +1,17 @@
-package io.meshscope.schemas;
+package io.meshscope.receiver.domain;
 
+import io.meshscope.schemas.ByteHash;
 import java.util.Arrays;
 
 /**
  * The strings one thread decoded lately, by their UTF-8 bytes: cluster names, authorities, IPs,
- * route names and the like come again in nearly every entry of a stream (in the receiver's
- * protobuf) and in nearly every access record (in the analyzer's JSON). A hit returns the same
+ * route names and the like come again in nearly every entry of a stream. A hit returns the same
  * String object, without decoding or allocating, and lets later stages keep what they derived from
  * it by identity. Direct-mapped and bounded: a forged flood of distinct values only evicts.
  */
 public final class StringTable {
   /** Longer values are rarely repeated and cost more to compare than to decode. */
-  public static final int MAX_BYTES = 128;
+  static final int MAX_BYTES = 128;
   private static final int SLOTS = 1024;
 
   private final byte[][] keys;
@@ -23,7 +23,7 @@ public final class StringTable {
   }
 
   /** A table of {@code slots} entries, a power of two: tests use a few, to make values collide. */
-  public StringTable(int slots) {
+  StringTable(int slots) {
     if (Integer.bitCount(slots) != 1) {
       throw new IllegalArgumentException("slots must be a power of two: " + slots);
     }
@@ -33,19 +33,19 @@ public final class StringTable {
   }
 
   /** The string for {@code bytes[from, to)}, or null when it is not in the table. */
-  public String get(byte[] bytes, int from, int to, int hash) {
+  String get(byte[] bytes, int from, int to, int hash) {
     int slot = hash & mask;
     byte[] key = keys[slot];
     return key != null && Arrays.equals(key, 0, key.length, bytes, from, to) ? values[slot] : null;
   }
 
-  public void put(byte[] bytes, int from, int to, int hash, String value) {
+  void put(byte[] bytes, int from, int to, int hash, String value) {
     int slot = hash & mask;
     keys[slot] = Arrays.copyOfRange(bytes, from, to);
     values[slot] = value;
   }
 
-  public static int hash(byte[] bytes, int from, int to) {
+  static int hash(byte[] bytes, int from, int to) {
     return ByteHash.of(bytes, from, to);
   }
 }
