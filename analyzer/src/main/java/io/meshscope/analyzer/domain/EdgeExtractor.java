@@ -24,6 +24,7 @@ public final class EdgeExtractor {
 
   private final HostNormalizer hosts;
   private final Set<String> egressProxies;
+  private final Set<String> egressProxyNames;
 
   /**
    * @param egressProxies workloads ({@code namespace/name}) that serve as the mesh's fallback
@@ -32,6 +33,8 @@ public final class EdgeExtractor {
   public EdgeExtractor(HostNormalizer hosts, Set<String> egressProxies) {
     this.hosts = hosts;
     this.egressProxies = Set.copyOf(egressProxies);
+    this.egressProxyNames = egressProxies.stream().map(p -> p.substring(p.indexOf('/') + 1))
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   public List<Observation> extract(AccessRecord r, Directory directory) {
@@ -47,7 +50,11 @@ public final class EdgeExtractor {
     learn(out, r, reporter, self, at, directory);
     // The reporter exists even when it calls nothing; unless an observation about it says so
     // already, say it, so that its graph (and Sidecar) is there.
-    boolean selfObserved = out.stream().anyMatch(o -> o.workload().equals(self) && o.role().equals(reporter.role()));
+    boolean selfObserved = false;
+    for (Observation o : out) {
+      // Nearly always the reporter's own object: compared by identity before field by field.
+      selfObserved |= (o.workload() == self || o.workload().equals(self)) && o.role().equals(reporter.role());
+    }
     if (!selfObserved) {
       out.add(Observation.presence(self, reporter.role(), at));
     }
@@ -60,7 +67,8 @@ public final class EdgeExtractor {
     UpstreamCluster cluster = r.upstreamCluster();
     String kind = cluster == null ? "other" : cluster.kind();
     boolean noRoute = r.responseFlags().contains("NR");
-    boolean viaEgressProxy = egressProxies.contains(self.key());
+    // By name first: building the key of every reporter to find the one or two proxies was waste.
+    boolean viaEgressProxy = egressProxyNames.contains(self.name()) && egressProxies.contains(self.key());
 
     Caller caller = viaEgressProxy ? downstreamCaller(r, directory) : new Caller(self, reporter.role(), null);
     if (caller.workload() == null && !"inbound".equals(kind)) {

@@ -16,8 +16,14 @@ public final class EventTime {
   private EventTime() {}
 
   public static Instant of(AccessRecord r) {
-    Instant latest = r.receivedAt().plus(MAX_SKEW);
-    Instant t = r.startTime().isAfter(latest) ? r.receivedAt() : r.startTime();
-    return t.isBefore(Instant.EPOCH) ? r.receivedAt() : t;
+    Instant start = r.startTime();
+    Instant received = r.receivedAt();
+    // Compared in seconds first, without making the bound: a start within the skew by whole seconds
+    // needs no more (this runs twice for every record).
+    long skew = MAX_SKEW.getSeconds();
+    boolean tooLate = start.getEpochSecond() - received.getEpochSecond() > skew
+        || start.getEpochSecond() - received.getEpochSecond() == skew && start.getNano() > received.getNano();
+    Instant t = tooLate ? received : start;
+    return t.getEpochSecond() < 0 ? received : t;
   }
 }

@@ -41,8 +41,8 @@ final class GraphKeeper {
   void add(String key, Observation o, long streamTimeMs) {
     GraphState before = states.read(key);
     GraphMerge.Step merged = merge.apply(before, o);
-    Instant now = Instant.ofEpochMilli(Math.max(streamTimeMs, 0));
-    if (!o.at().isBefore(now.minus(ttl))) {
+    long now = Math.max(streamTimeMs, 0);
+    if (o.at().toEpochMilli() >= now - ttl.toMillis()) {
       // On time: the other edges age at the punctuation, at most one aging interval late; looking
       // at every edge for every record was 5% of the stream threads.
       save(key, merged.state(), merged.publish(), now);
@@ -50,7 +50,7 @@ final class GraphKeeper {
     }
     // Older than the TTL already (a late or replayed record): age at once, so that it cannot
     // publish an edge that the next punctuation would take back.
-    GraphMerge.Step aged = merge.expire(merged.state(), now, ttl);
+    GraphMerge.Step aged = merge.expire(merged.state(), Instant.ofEpochMilli(now), ttl);
     // A merge only adds, so its own answer is exact and cheap. When aging removed something too,
     // compare the states: an edge that arrived late and aged out in the same step publishes nothing.
     boolean changed = aged.state() == merged.state() ? merged.publish()
@@ -75,14 +75,15 @@ final class GraphKeeper {
     }
     for (KeyValue<String, GraphState> kv : changed) {
       save(kv.key, kv.value, GraphMerge.refreshDue(kv.value, now, agingInterval)
-          || GraphMerge.needsPublishing(states.read(kv.key), kv.value), now);
+          || GraphMerge.needsPublishing(states.read(kv.key), kv.value), timestamp);
     }
   }
 
-  private void save(String key, GraphState after, boolean changed, Instant now) {
+  private void save(String key, GraphState after, boolean changed, long nowMs) {
     if (changed) {
+      Instant now = Instant.ofEpochMilli(nowMs);
       after = GraphMerge.nextRevision(after, now);
-      publish.accept(new Record<>(key, GraphMerge.toGraph(after, now), now.toEpochMilli()));
+      publish.accept(new Record<>(key, GraphMerge.toGraph(after, now), nowMs));
     }
     states.write(key, after);
   }
