@@ -39,6 +39,11 @@ public final class GraphMerge {
     this.limits = limits;
   }
 
+  /** Whether {@code state} has no room for another host. */
+  public boolean full(GraphState state) {
+    return state != null && state.edges().size() >= limits.maxEdges();
+  }
+
   public Step apply(GraphState before, Observation o) {
     GraphState state = before != null ? before
         : new GraphState(o.workload(), o.role(), 0, o.at(), o.at(), Map.of(), Map.of(), false, null);

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 /**
  * Keeps each workload's graph in the task's graph store and publishes it when its edges change.
  * Aging runs on stream time (event time) for all workloads every aging interval ({@link #ageAll}),
- * and at once for a workload that an observation older than the TTL touches. At that interval a
+ * and at once for a workload that an observation older than the TTL touches or whose graph is at
+ * its host limit. At that interval a
  * graph whose evidence (counts, last seen, provenance) moved is published again, so that what
  * reviewers read in a change summary is at most one interval old, without a record per increment.
  */
@@ -39,23 +40,23 @@ final class GraphKeeper {
 
   /** Merges an observation about the workload {@code key}, at stream time {@code streamTimeMs}. */
   void add(String key, Observation o, long streamTimeMs) {
-    GraphState before = states.read(key);
-    GraphMerge.Step merged = merge.apply(before, o);
+    GraphState stored = states.read(key);
     long now = Math.max(streamTimeMs, 0);
-    if (o.at().toEpochMilli() >= now - ttl.toMillis()) {
+    boolean late = o.at().toEpochMilli() < now - ttl.toMillis();
+    if (!late && !merge.full(stored)) {
       // On time: the other edges age at the punctuation, at most one aging interval late; looking
       // at every edge for every record was 5% of the stream threads.
+      GraphMerge.Step merged = merge.apply(stored, o);
       save(key, merged.state(), merged.publish(), now);
       return;
     }
-    // Older than the TTL already (a late or replayed record): age at once, so that it cannot
-    // publish an edge that the next punctuation would take back.
-    GraphMerge.Step aged = merge.expire(merged.state(), Instant.ofEpochMilli(now), ttl);
-    // A merge only adds, so its own answer is exact and cheap. When aging removed something too,
-    // compare the states: an edge that arrived late and aged out in the same step publishes nothing.
-    boolean changed = aged.state() == merged.state() ? merged.publish()
-        : GraphMerge.needsPublishing(before, aged.state());
-    save(key, aged.state(), changed, now);
+    // A graph at its host limit ages first, so that hosts past the TTL do not take the room of a
+    // new one. An observation already older than the TTL (a late or replayed record) ages its
+    // graph at once: it cannot publish an edge that is past the TTL when it arrives.
+    Instant at = Instant.ofEpochMilli(now);
+    GraphState before = stored == null ? null : merge.expire(stored, at, ttl).state();
+    GraphState after = merge.expire(merge.apply(before, o).state(), at, ttl).state();
+    save(key, after, GraphMerge.needsPublishing(stored, after), now);
   }
 
   /** Ages every graph of the task at stream time {@code timestamp}; the punctuation calls it. */
