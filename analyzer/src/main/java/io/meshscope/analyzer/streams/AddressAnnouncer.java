@@ -15,15 +15,18 @@ import org.apache.kafka.streams.processor.api.Record;
  * a caller known only by IP. Only changes go out (and a refresh a day), not one write per record.
  *
  * <p>A reporter seen again before any of its announcements is due for refresh is skipped by
- * identity: the reader hands out the same {@link Reporter} object for the same bytes, and building
- * the keys and reading the store for every record was 9% of the stream threads. So an IP that two
- * workloads of one task claim at once (a reused pod IP) stays with the one that announced last
- * until the other's daily refresh, where before it changed hands with every record.
+ * identity: within a stream thread the reader hands out the same {@link Reporter} object for the
+ * same bytes while its memo keeps them (reporters of 128 bytes or more), and building the keys and
+ * reading the store for every record was 9% of the stream threads. A reporter read anew is looked
+ * up in the store as before. So an IP that two workloads of one task claim at once (a reused pod
+ * IP) stays with the one that announced last until the other's daily refresh, where before it
+ * changed hands with every record.
  */
 final class AddressAnnouncer {
 
   private static final Duration REFRESH = Duration.ofDays(1);
-  private static final int MAX_REMEMBERED = 50_000;
+  // Each entry keeps its Reporter alive (about a kilobyte): bounded well below the heap.
+  private static final int MAX_REMEMBERED = 8_192;
 
   private final WriteBackStore<WorkloadAddress> announced;
   // Reporter -> event time (ms) up to which none of its announcements needs refreshing.

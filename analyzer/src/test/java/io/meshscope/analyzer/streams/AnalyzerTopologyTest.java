@@ -239,6 +239,26 @@ class AnalyzerTopologyTest {
   }
 
   @Test
+  void anIpClaimedByTwoWorkloadsStaysWithTheLatestUntilTheOtherIsDue() {
+    // A reused pod IP: the reporter that announced it first does not take it back with every
+    // record (it did, and two live claimants flooded the directory), only at its daily refresh.
+    TestOutputTopic<String, byte[]> directory = driver.createOutputTopic(
+        AnalyzerSettings.defaults().directoryTopic(), new StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    StreamIdentity ratings = Records.sidecar("bookinfo", "ratings", "v1", "10.44.0.10"); // productpage's IP
+    send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080));
+    send(Records.outbound(ratings, T.plusSeconds(1), "details" + SVC, 9080));
+    directory.readRecordsToList();
+    for (int minute = 1; minute < 60; minute++) {
+      send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofMinutes(minute)), "details" + SVC, 9080));
+    }
+    assertEquals(List.of(), directory.readRecordsToList().stream().map(TestRecord::key).toList());
+    send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofDays(1)).plusSeconds(1), "details" + SVC, 9080));
+    assertTrue(directory.readRecordsToList().stream().map(TestRecord::key).toList().contains("ip:10.44.0.10"),
+        "taken back at the refresh");
+  }
+
+  @Test
   void ingressGatewayIsACallerInTheGraph() {
     send(Records.outbound(INGRESS, T, "productpage" + SVC, 9080));
     DependencyGraph g = latest().get("istio-system/istio-ingressgateway");
@@ -359,6 +379,20 @@ class AnalyzerTopologyTest {
     assertTrue(headers.values().stream().anyMatch(v -> v != null && v.contains("cannot read AccessRecord")),
         headers.toString());
     assertEquals(Set.of("reviews" + SVC), hosts(latest().get("bookinfo/productpage")));
+  }
+
+  @Test
+  void hostsPastTheTtlMakeRoomForANewOneAtTheEdgeLimit() {
+    for (int i = 0; i < 500; i++) {
+      send(Records.withCluster(PRODUCTPAGE, T, "PassthroughCluster", "h" + i + ".example.com", false));
+    }
+    // Past the TTL, before the aging punctuation has run (it runs after this record): the 500 old
+    // hosts must not refuse the new one.
+    send(Records.withCluster(PRODUCTPAGE, T.plus(Duration.ofDays(7)).plusSeconds(1), "PassthroughCluster",
+        "new.example.com", false));
+    DependencyGraph g = stored("bookinfo/productpage");
+    assertEquals(Set.of("new.example.com"), hosts(g));
+    assertTrue(g.rejected().isEmpty(), g.rejected().toString());
   }
 
   @Test
