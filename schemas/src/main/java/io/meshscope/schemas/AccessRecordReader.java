@@ -88,6 +88,7 @@ final class AccessRecordReader {
     private final Reporter[] values = new Reporter[SLOTS];
     private int bytes;
     private int victim;
+    private int hand;
     long hits;
 
     /**
@@ -139,21 +140,37 @@ final class AccessRecordReader {
       return null;
     }
 
-    /** Keeps the reporter in a free way of its set, else in one taken in turn. */
+    /**
+     * Keeps the reporter in a free way of its set, else in place of one taken in turn. Past the byte
+     * budget, entries are evicted across the table in slot order until it fits: once the budget
+     * is spent, reporters of pods that went away make room for new ones instead of holding it.
+     */
     void put(byte[] data, int from, int to, int hash, Reporter reporter) {
-      if (to - from > MAX_BYTES) {
+      int length = to - from;
+      if (length > MAX_BYTES) {
         return;
       }
       int set = set(hash);
-      int slot = set + (victim++ & (WAYS - 1));
-      for (int s = set; s < set + WAYS; s++) {
+      int slot = -1;
+      for (int s = set; s < set + WAYS && slot < 0; s++) {
         if (keys[s] == null) {
           slot = s;
-          break;
         }
       }
+      if (slot < 0) {
+        slot = set + (victim++ & (WAYS - 1));
+      }
       int old = keys[slot] == null ? 0 : keys[slot].length;
-      if (bytes - old + (to - from) > BUDGET_BYTES) {
+      for (int scanned = 0; bytes - old + length > BUDGET_BYTES && scanned < SLOTS; scanned++) {
+        int s = hand;
+        hand = (hand + 1) & (SLOTS - 1);
+        if (s != slot && keys[s] != null) {
+          bytes -= keys[s].length;
+          keys[s] = null;
+          values[s] = null;
+        }
+      }
+      if (bytes - old + length > BUDGET_BYTES) {
         return;
       }
       hashes[slot] = hash;

@@ -37,7 +37,10 @@ final class WriterLayoutReader {
     this.memo = memo;
   }
 
-  /** The record, or NotPlain; a reporter not yet in {@code memo} is read and added to it. */
+  /**
+   * The record, or NotPlain. A reporter not yet in {@code memo} is read, and kept there if it is at
+   * least {@link AccessRecordReader.ReporterMemo#PREFIX} bytes long.
+   */
   static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo) throws NotPlain {
     WriterLayoutReader r = new WriterLayoutReader(data, memo);
     try {
