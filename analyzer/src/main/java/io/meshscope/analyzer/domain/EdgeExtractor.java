@@ -33,7 +33,7 @@ public final class EdgeExtractor {
   public EdgeExtractor(HostNormalizer hosts, Set<String> egressProxies) {
     this.hosts = hosts;
     this.egressProxies = Set.copyOf(egressProxies);
-    this.egressProxyNames = egressProxies.stream().map(p -> p.substring(p.indexOf('/') + 1))
+    this.egressProxyNames = egressProxies.stream().map(p -> p.substring(p.lastIndexOf('/') + 1))
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 

@@ -18,11 +18,16 @@ public final class EventTime {
   public static Instant of(AccessRecord r) {
     Instant start = r.startTime();
     Instant received = r.receivedAt();
-    // Compared in seconds first, without making the bound: a start within the skew by whole seconds
-    // needs no more (this runs twice for every record).
-    long skew = MAX_SKEW.getSeconds();
-    boolean tooLate = start.getEpochSecond() - received.getEpochSecond() > skew
-        || start.getEpochSecond() - received.getEpochSecond() == skew && start.getNano() > received.getNano();
+    // received + MAX_SKEW in seconds and nanos, without making an Instant: this runs twice for
+    // every record.
+    long boundSeconds = received.getEpochSecond() + MAX_SKEW.getSeconds();
+    int boundNanos = received.getNano() + MAX_SKEW.getNano();
+    if (boundNanos >= 1_000_000_000) {
+      boundSeconds++;
+      boundNanos -= 1_000_000_000;
+    }
+    boolean tooLate = start.getEpochSecond() > boundSeconds
+        || start.getEpochSecond() == boundSeconds && start.getNano() > boundNanos;
     Instant t = tooLate ? received : start;
     return t.getEpochSecond() < 0 ? received : t;
   }

@@ -16,8 +16,8 @@ import java.util.Set;
  * every observation, nearly always in one value (a count, a time): {@link #with} then copies only
  * the values array and shares the keys, where {@code Map.ofEntries} rehashed every entry (a fifth of
  * the analyzer's stream threads). Iteration follows key order, so states serialize the same way in
- * every JVM. Lookups scan cached hashes: a graph holds tens of hosts, and at most
- * {@link GraphMerge.Limits#maxEdges}.
+ * every JVM. Lookups scan cached hashes in a small map (a graph holds tens of hosts) and search
+ * the sorted keys in a larger one (up to {@link GraphMerge.Limits#maxEdges}).
  */
 public final class SortedArrayMap<V> extends AbstractMap<String, V> {
 
@@ -90,6 +90,11 @@ public final class SortedArrayMap<V> extends AbstractMap<String, V> {
   private int indexOf(Object key) {
     if (!(key instanceof String s)) {
       return -1;
+    }
+    if (keys.length > 16) {
+      // Past a few dozen hosts, halving beats scanning (and comparing key sets stays n log n).
+      int i = Arrays.binarySearch(keys, s);
+      return i >= 0 ? i : -1;
     }
     int h = s.hashCode();
     for (int i = 0; i < hashes.length; i++) {

@@ -87,7 +87,7 @@ public final class AnalyzerTopology {
     outcomes.filter((k, v) -> v instanceof Outcome.Announcement, Named.as("announcements"))
         .mapValues(v -> ((Outcome.Announcement) v).address(), Named.as("announced-addresses"))
         .to(s.directoryTopic(), Produced.with(Serdes.String(), addresses).withName("directory-sink"));
-    outcomes.filter((k, v) -> v instanceof Outcome.Graph, Named.as("graphs-at-home"))
+    outcomes.filter((k, v) -> v instanceof Outcome.Graph, Named.as("graphs"))
         .mapValues(v -> ((Outcome.Graph) v).graph(), Named.as("graph-values"))
         .to(s.graphTopic(), Produced.with(Serdes.String(), graphs).withName("graph-sink"));
     GraphMerge merge = new GraphMerge(s.limits());
