@@ -49,7 +49,8 @@ public final class GraphMerge {
         : new GraphState(o.workload(), o.role(), 0, o.at(), o.at(), Map.of(), Map.of(), false, null);
     WorkloadRef workload = state.workload();
     // A workload named by a peer has no selector yet; its own identity brings one.
-    if (!o.workload().selector().isEmpty() && !o.workload().selector().equals(workload.selector())) {
+    if (o.workload() != workload && !o.workload().selector().isEmpty()
+        && !o.workload().selector().equals(workload.selector())) {
       workload = o.workload();
     }
     String role = state.role();
