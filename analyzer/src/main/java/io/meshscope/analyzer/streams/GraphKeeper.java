@@ -17,9 +17,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * Keeps each workload's graph in the task's graph store and publishes it when its edges change.
  * Aging runs on stream time (event time) for all workloads every aging interval ({@link #ageAll}),
  * and at once for a workload that an observation older than the TTL touches or whose graph is at
- * its host limit. At that interval a
- * graph whose evidence (counts, last seen, provenance) moved is published again, so that what
- * reviewers read in a change summary is at most one interval old, without a record per increment.
+ * its host limit. At that interval a graph whose evidence (counts, last seen, provenance) moved is
+ * published again, so that what reviewers read in a change summary is at most one interval old,
+ * without a record per increment.
  */
 final class GraphKeeper {
 
@@ -54,7 +54,7 @@ final class GraphKeeper {
     // new one. An observation already older than the TTL (a late or replayed record) ages its
     // graph at once: it cannot publish an edge that is past the TTL when it arrives.
     Instant at = Instant.ofEpochMilli(now);
-    GraphState before = stored == null ? null : merge.expire(stored, at, ttl).state();
+    GraphState before = merge.full(stored) ? merge.expire(stored, at, ttl).state() : stored;
     GraphState after = merge.expire(merge.apply(before, o).state(), at, ttl).state();
     save(key, after, GraphMerge.needsPublishing(stored, after), now);
   }
