@@ -31,17 +31,23 @@ final class AccessRecordReader {
   private static final NotPlain NOT_PLAIN = new NotPlain();
 
   private final JsonFactory factory;
+  private final Projection projection;
   // Per thread: Kafka Streams shares one deserializer among its stream threads.
   private final ThreadLocal<ReporterMemo> memos = ThreadLocal.withInitial(ReporterMemo::new);
 
   AccessRecordReader(JsonFactory factory) {
+    this(factory, Projection.NONE);
+  }
+
+  AccessRecordReader(JsonFactory factory, Projection projection) {
     this.factory = factory;
+    this.projection = projection;
   }
 
   AccessRecord read(byte[] data) throws NotPlain {
     ReporterMemo memo = memos.get();
     try {
-      return WriterLayoutReader.read(data, memo);
+      return WriterLayoutReader.read(data, memo, projection);
     } catch (NotPlain e) {
       return streamed(data, memo);
     }
@@ -181,6 +187,52 @@ final class AccessRecordReader {
 
     int bytes() {
       return bytes;
+    }
+  }
+
+  /**
+   * Fields that a reader leaves empty (null, 0 or an empty list) in the records it reads in the
+   * writers' layout, for a consumer that never looks at them: it still reads past them with every
+   * check, so it accepts and refuses exactly the records a full read does, but makes no strings or
+   * lists for them. A record in another layout is read whole.
+   */
+  record Projection(boolean[] record, boolean[] cluster, boolean[] request) {
+    private static final boolean[] NOTHING = new boolean[RECORD.length];
+    // Required by the records' constructors: left empty, every record would fail the layout read.
+    private static final java.util.Set<String> REQUIRED =
+        java.util.Set.of("schemaVersion", "protocol", "upstreamCluster.name", "upstreamCluster.kind");
+    static final Projection NONE = of(java.util.Set.of());
+
+    /** No field of {@code kind}'s table is skipped. */
+    boolean[] none(Kind kind) {
+      return NOTHING;
+    }
+
+    /**
+     * @param skipped fields by name ({@code routeName}) or nested name ({@code request.path}): text,
+     *     numbers and lists of text, not the fields the records require
+     */
+    static Projection of(java.util.Set<String> skipped) {
+      java.util.Set<String> left = new java.util.HashSet<>(skipped);
+      Projection p = new Projection(mask(RECORD, "", left), mask(CLUSTER, "upstreamCluster.", left),
+          mask(REQUEST, "request.", left));
+      if (!left.isEmpty()) {
+        throw new IllegalArgumentException("cannot skip " + new java.util.TreeSet<>(left)
+            + ": unknown, required, or not text, a number or a list of text");
+      }
+      return p;
+    }
+
+    private static boolean[] mask(Field[] table, String prefix, java.util.Set<String> left) {
+      boolean[] mask = new boolean[Math.max(table.length, RECORD.length)];
+      for (int i = 0; i < table.length; i++) {
+        String name = prefix + table[i].name();
+        Kind kind = table[i].kind();
+        boolean skippable = !REQUIRED.contains(name)
+            && (kind == Kind.STRING || kind == Kind.INT || kind == Kind.LONG || kind == Kind.STRINGS);
+        mask[i] = skippable && left.remove(name);
+      }
+      return mask;
     }
   }
 

@@ -30,21 +30,30 @@ final class WriterLayoutReader {
 
   private final byte[] data;
   private final AccessRecordReader.ReporterMemo memo;
+  private final AccessRecordReader.Projection projection;
   private int pos;
 
-  private WriterLayoutReader(byte[] data, AccessRecordReader.ReporterMemo memo) {
+  private WriterLayoutReader(byte[] data, AccessRecordReader.ReporterMemo memo,
+      AccessRecordReader.Projection projection) {
     this.data = data;
     this.memo = memo;
+    this.projection = projection;
+  }
+
+  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo) throws NotPlain {
+    return read(data, memo, AccessRecordReader.Projection.NONE);
   }
 
   /**
    * The record, or NotPlain. A reporter not yet in {@code memo} is read, and kept there if it is at
-   * least {@link AccessRecordReader.ReporterMemo#PREFIX} bytes long.
+   * least {@link AccessRecordReader.ReporterMemo#PREFIX} bytes long. The fields {@code projection}
+   * skips are read past, checked as closely as the others, and left empty.
    */
-  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo) throws NotPlain {
-    WriterLayoutReader r = new WriterLayoutReader(data, memo);
+  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo,
+      AccessRecordReader.Projection projection) throws NotPlain {
+    WriterLayoutReader r = new WriterLayoutReader(data, memo, projection);
     try {
-      AccessRecord record = AccessRecordReader.record(r.object(AccessRecordReader.RECORD));
+      AccessRecord record = AccessRecordReader.record(r.object(AccessRecordReader.RECORD, projection.record()));
       if (r.pos != data.length) {
         throw NOT_PLAIN;
       }
@@ -57,7 +66,7 @@ final class WriterLayoutReader {
   }
 
   /** {@code {"name":value,...}} with the table's fields in order, each at most once, none unknown. */
-  private Object[] object(Field[] fields) throws NotPlain {
+  private Object[] object(Field[] fields, boolean[] skipped) throws NotPlain {
     expect('{');
     Object[] values = new Object[fields.length];
     boolean first = true;
@@ -66,10 +75,40 @@ final class WriterLayoutReader {
         continue;
       }
       first = false;
-      values[i] = value(fields[i].kind());
+      if (skipped[i]) {
+        skip(fields[i].kind());
+      } else {
+        values[i] = value(fields[i].kind());
+      }
     }
     expect('}');
     return values;
+  }
+
+  /** Reads past a value of a kind a projection may skip, with the checks {@link #value} makes. */
+  private void skip(Kind kind) throws NotPlain {
+    switch (kind) {
+      case STRING -> text();
+      case INT -> {
+        long v = number();
+        if (v != (int) v) {
+          throw NOT_PLAIN;
+        }
+      }
+      case LONG -> number();
+      case STRINGS -> {
+        expect('[');
+        if (data[pos] != ']') {
+          text();
+          while (data[pos] == ',') {
+            pos++;
+            text();
+          }
+        }
+        expect(']');
+      }
+      default -> throw new IllegalStateException(kind + " cannot be skipped");
+    }
   }
 
   /** Whether the next member is the field's; consumes its name, separator and colon if so. */
@@ -124,15 +163,21 @@ final class WriterLayoutReader {
       case STRINGS -> strings();
       case MAP -> map();
       case REPORTER -> reporter();
-      case WORKLOAD -> AccessRecordReader.build(kind, object(AccessRecordReader.WORKLOAD));
-      case CLUSTER -> AccessRecordReader.build(kind, object(AccessRecordReader.CLUSTER));
-      case REQUEST -> AccessRecordReader.build(kind, object(AccessRecordReader.REQUEST));
-      case PEER -> AccessRecordReader.build(kind, object(AccessRecordReader.PEER));
+      case WORKLOAD -> AccessRecordReader.build(kind, object(AccessRecordReader.WORKLOAD, projection.none(kind)));
+      case CLUSTER -> AccessRecordReader.build(kind, object(AccessRecordReader.CLUSTER, projection.cluster()));
+      case REQUEST -> AccessRecordReader.build(kind, object(AccessRecordReader.REQUEST, projection.request()));
+      case PEER -> AccessRecordReader.build(kind, object(AccessRecordReader.PEER, projection.none(kind)));
     };
   }
 
   /** A string of printable ASCII without escapes; anything else is left to the streaming reader. */
   private String string() throws NotPlain {
+    int start = text();
+    return new String(data, start, pos - 1 - start, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Reads past a string as {@link #string} would read it; returns where its text starts. */
+  private int text() throws NotPlain {
     expect('"');
     // Locals, not fields, in the loops: the JIT keeps them in registers.
     byte[] d = data;
@@ -161,7 +206,7 @@ final class WriterLayoutReader {
       throw NOT_PLAIN; // Jackson refuses it: let it say so
     }
     pos = p + 1;
-    return new String(d, start, p - start, StandardCharsets.ISO_8859_1);
+    return start;
   }
 
   /** An integer as JSON writes it (no leading zeros, no fraction or exponent) that fits a long. */
@@ -239,7 +284,8 @@ final class WriterLayoutReader {
       pos += memo.length(slot);
       return memo.value(slot);
     }
-    Reporter reporter = (Reporter) AccessRecordReader.build(Kind.REPORTER, object(AccessRecordReader.REPORTER));
+    Reporter reporter = (Reporter) AccessRecordReader.build(Kind.REPORTER,
+        object(AccessRecordReader.REPORTER, projection.none(Kind.REPORTER)));
     if (pos - from >= AccessRecordReader.ReporterMemo.PREFIX) {
       memo.put(data, from, pos, hash, reporter);
     }

@@ -145,6 +145,63 @@ class AccessRecordReaderTest {
     return fast.serialize("t", r);
   }
 
+  private static final java.util.Set<String> SKIPPED = java.util.Set.of("logName", "httpVersion",
+      "upstreamRemoteAddress", "responseCode", "responseCodeDetails", "responseFlags", "bytesReceived", "bytesSent",
+      "durationMicros", "routeName", "peerSans", "flags", "request.method", "request.path", "upstreamCluster.subset");
+
+  /** {@code r} with the fields of {@link #SKIPPED} empty, as the projected reader leaves them. */
+  private static AccessRecord emptied(AccessRecord r) {
+    HttpRequest q = r.request() == null ? null : new HttpRequest(null, r.request().scheme(), r.request().authority(),
+        null);
+    UpstreamCluster c = r.upstreamCluster() == null ? null : new UpstreamCluster(r.upstreamCluster().name(),
+        r.upstreamCluster().kind(), r.upstreamCluster().port(), null, r.upstreamCluster().host());
+    return new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), r.reporter(), null, r.protocol(), null,
+        c, r.downstreamRemoteAddress(), r.downstreamLocalAddress(), r.downstreamDirectRemoteAddress(), null, q, null,
+        null, null, 0, 0, null, null, null, r.upstreamPeer(), r.downstreamPeer(), null);
+  }
+
+  @Test
+  void aProjectionLeavesItsFieldsEmptyAndAcceptsAndRefusesAsAFullRead() throws Exception {
+    JsonSerde<AccessRecord> projected = TopicSerdes.accessRecordWithout(SKIPPED);
+    AccessRecordReader.Projection projection = AccessRecordReader.Projection.of(SKIPPED);
+    AccessRecordReader.ReporterMemo memo = new AccessRecordReader.ReporterMemo();
+    Random random = new Random(15);
+    byte[] replacements = " \"{}[],:.-+e0197aZ\\\n".getBytes(StandardCharsets.UTF_8);
+    int layout = 0;
+    for (int i = 0; i < 4_000; i++) {
+      AccessRecord r = plainRecord(random);
+      if (r == null) {
+        continue;
+      }
+      byte[] bytes = fast.serialize("t", r);
+      AccessRecord full = beans.deserialize("t", bytes);
+      assertEquals(emptied(full), WriterLayoutReader.read(bytes, memo, projection), "record " + i);
+      layout++;
+      int at = random.nextInt(bytes.length);
+      switch (random.nextInt(3)) {
+        case 0 -> bytes[at] = replacements[random.nextInt(replacements.length)];
+        case 1 -> bytes[at] = (byte) (0xC0 | random.nextInt(64));
+        default -> bytes = java.util.Arrays.copyOf(bytes, at);
+      }
+      // Accepted or refused alike; an accepted record may come back whole (not in the layout any more).
+      String expected = outcome(beans, bytes);
+      String got = outcome(projected, bytes);
+      assertEquals(expected.startsWith("record"), got.startsWith("record"), "change " + i + ": " + expected + " / " + got);
+      if (!expected.startsWith("record")) {
+        assertEquals(expected, got, "change " + i);
+      }
+    }
+    assertTrue(layout > 1_000, "read " + layout);
+  }
+
+  @Test
+  void aProjectionRefusesFieldsItCannotLeaveEmpty() {
+    for (String field : List.of("protocol", "reporter", "startTime", "upstreamCluster.kind", "request", "nosuch")) {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> AccessRecordReader.Projection.of(java.util.Set.of(field)), field);
+    }
+  }
+
   @Test
   void theReporterMemoKeepsToItsByteBudget() throws Exception {
     AccessRecordReader own = new AccessRecordReader(Json.mapper().getFactory());
