@@ -166,7 +166,6 @@ class AccessRecordReaderTest {
     AccessRecordReader.Projection projection = AccessRecordReader.Projection.of(SKIPPED);
     AccessRecordReader.ReporterMemo memo = new AccessRecordReader.ReporterMemo();
     Random random = new Random(15);
-    byte[] replacements = " \"{}[],:.-+e0197aZ\\\n".getBytes(StandardCharsets.UTF_8);
     int layout = 0;
     for (int i = 0; i < 4_000; i++) {
       AccessRecord r = plainRecord(random);
@@ -177,12 +176,7 @@ class AccessRecordReaderTest {
       AccessRecord full = beans.deserialize("t", bytes);
       assertEquals(emptied(full), WriterLayoutReader.read(bytes, memo, projection), "record " + i);
       layout++;
-      int at = random.nextInt(bytes.length);
-      switch (random.nextInt(3)) {
-        case 0 -> bytes[at] = replacements[random.nextInt(replacements.length)];
-        case 1 -> bytes[at] = (byte) (0xC0 | random.nextInt(64));
-        default -> bytes = java.util.Arrays.copyOf(bytes, at);
-      }
+      bytes = changedAtOneByte(random, bytes);
       // Accepted or refused alike; an accepted record may come back whole (not in the layout any more).
       String expected = outcome(beans, bytes);
       String got = outcome(projected, bytes);
@@ -273,7 +267,6 @@ class AccessRecordReaderTest {
   @Test
   void anyByteChangedInTheWritersLayoutGetsTheBeanReadersAnswer() throws Exception {
     Random random = new Random(13);
-    byte[] replacements = " \"{}[],:.-+e0197aZ\\\n".getBytes(StandardCharsets.UTF_8);
     int direct = 0;
     for (int i = 0; i < 6_000; i++) {
       AccessRecord r = plainRecord(random);
@@ -282,12 +275,7 @@ class AccessRecordReaderTest {
       }
       byte[] bytes = fast.serialize("t", r);
       reader.read(bytes);
-      int at = random.nextInt(bytes.length);
-      switch (random.nextInt(3)) {
-        case 0 -> bytes[at] = replacements[random.nextInt(replacements.length)];
-        case 1 -> bytes[at] = (byte) (0xC0 | random.nextInt(64)); // a UTF-8 lead byte, likely malformed
-        default -> bytes = java.util.Arrays.copyOf(bytes, at); // cut short
-      }
+      bytes = changedAtOneByte(random, bytes);
       assertEquals(outcome(beans, bytes), outcome(fast, bytes), "change " + i + ": "
           + new String(bytes, StandardCharsets.UTF_8));
       try {
@@ -333,6 +321,19 @@ class AccessRecordReaderTest {
       return o;
     }
     return node;
+  }
+
+  private static final byte[] REPLACEMENTS = " \"{}[],:.-+e0197aZ\\\n".getBytes(StandardCharsets.UTF_8);
+
+  /** {@code bytes} with one byte replaced (by JSON punctuation or a UTF-8 lead byte) or cut there. */
+  private static byte[] changedAtOneByte(Random random, byte[] bytes) {
+    int at = random.nextInt(bytes.length);
+    switch (random.nextInt(3)) {
+      case 0 -> bytes[at] = REPLACEMENTS[random.nextInt(REPLACEMENTS.length)];
+      case 1 -> bytes[at] = (byte) (0xC0 | random.nextInt(64)); // a UTF-8 lead byte, likely malformed
+      default -> bytes = java.util.Arrays.copyOf(bytes, at); // cut short
+    }
+    return bytes;
   }
 
   private static String outcome(JsonSerde<AccessRecord> serde, byte[] bytes) {
