@@ -182,7 +182,7 @@ final class AccessRecordReader {
       hashes[slot] = hash;
       keys[slot] = java.util.Arrays.copyOfRange(data, from, to);
       values[slot] = reporter;
-      bytes += (to - from) - old;
+      bytes += length - old;
     }
 
     int bytes() {
@@ -197,16 +197,12 @@ final class AccessRecordReader {
    * lists for them. A record in another layout is read whole.
    */
   record Projection(boolean[] record, boolean[] cluster, boolean[] request) {
-    private static final boolean[] NOTHING = new boolean[RECORD.length];
+    /** For the tables no projection reaches into (reporter, workload, peer): nothing skipped. */
+    static final boolean[] NOTHING = new boolean[RECORD.length];
     // Required by the records' constructors: left empty, every record would fail the layout read.
     private static final java.util.Set<String> REQUIRED =
         java.util.Set.of("schemaVersion", "protocol", "upstreamCluster.name", "upstreamCluster.kind");
     static final Projection NONE = of(java.util.Set.of());
-
-    /** No field of {@code kind}'s table is skipped. */
-    boolean[] none(Kind kind) {
-      return NOTHING;
-    }
 
     /**
      * @param skipped fields by name ({@code routeName}) or nested name ({@code request.path}): text,

@@ -89,24 +89,9 @@ final class WriterLayoutReader {
   private void skip(Kind kind) throws NotPlain {
     switch (kind) {
       case STRING -> text();
-      case INT -> {
-        long v = number();
-        if (v != (int) v) {
-          throw NOT_PLAIN;
-        }
-      }
+      case INT -> integer();
       case LONG -> number();
-      case STRINGS -> {
-        expect('[');
-        if (data[pos] != ']') {
-          text();
-          while (data[pos] == ',') {
-            pos++;
-            text();
-          }
-        }
-        expect(']');
-      }
+      case STRINGS -> strings(false);
       default -> throw new IllegalStateException(kind + " cannot be skipped");
     }
   }
@@ -151,22 +136,16 @@ final class WriterLayoutReader {
   private Object value(Kind kind) throws NotPlain {
     return switch (kind) {
       case STRING -> string();
-      case INT -> {
-        long v = number();
-        if (v != (int) v) {
-          throw NOT_PLAIN; // Jackson's rules for a number out of an int's range
-        }
-        yield (int) v;
-      }
+      case INT -> integer();
       case LONG -> number();
       case INSTANT -> AccessRecordReader.instant(string());
-      case STRINGS -> strings();
+      case STRINGS -> strings(true);
       case MAP -> map();
       case REPORTER -> reporter();
-      case WORKLOAD -> AccessRecordReader.build(kind, object(AccessRecordReader.WORKLOAD, projection.none(kind)));
+      case WORKLOAD -> AccessRecordReader.build(kind, object(AccessRecordReader.WORKLOAD, AccessRecordReader.Projection.NOTHING));
       case CLUSTER -> AccessRecordReader.build(kind, object(AccessRecordReader.CLUSTER, projection.cluster()));
       case REQUEST -> AccessRecordReader.build(kind, object(AccessRecordReader.REQUEST, projection.request()));
-      case PEER -> AccessRecordReader.build(kind, object(AccessRecordReader.PEER, projection.none(kind)));
+      case PEER -> AccessRecordReader.build(kind, object(AccessRecordReader.PEER, AccessRecordReader.Projection.NOTHING));
     };
   }
 
@@ -238,18 +217,36 @@ final class WriterLayoutReader {
     return negative ? -v : v;
   }
 
-  private List<String> strings() throws NotPlain {
+  /** An integer in an int's range, as Jackson's rules for an int field demand. */
+  private int integer() throws NotPlain {
+    long v = number();
+    if (v != (int) v) {
+      throw NOT_PLAIN;
+    }
+    return (int) v;
+  }
+
+  /** A list of strings; read past, with the same checks, and null when {@code make} is false. */
+  private List<String> strings(boolean make) throws NotPlain {
     expect('[');
-    List<String> out = new ArrayList<>();
+    List<String> out = make ? new ArrayList<>() : null;
     if (data[pos] != ']') {
-      out.add(string());
+      element(out);
       while (data[pos] == ',') {
         pos++;
-        out.add(string());
+        element(out);
       }
     }
     expect(']');
     return out;
+  }
+
+  private void element(List<String> out) throws NotPlain {
+    if (out == null) {
+      text();
+    } else {
+      out.add(string());
+    }
   }
 
   private Map<String, String> map() throws NotPlain {
@@ -285,7 +282,7 @@ final class WriterLayoutReader {
       return memo.value(slot);
     }
     Reporter reporter = (Reporter) AccessRecordReader.build(Kind.REPORTER,
-        object(AccessRecordReader.REPORTER, projection.none(Kind.REPORTER)));
+        object(AccessRecordReader.REPORTER, AccessRecordReader.Projection.NOTHING));
     if (pos - from >= AccessRecordReader.ReporterMemo.PREFIX) {
       memo.put(data, from, pos, hash, reporter);
     }
