@@ -1,6 +1,8 @@
 package io.meshscope.analyzer.streams;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateStore;
@@ -38,11 +40,24 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
 
   private final KeyValueStore<String, V> inner;
   private final int capacity;
-  private final Map<String, V> dirty = new HashMap<>();
-  // Every value read or written lately, the dirty ones included, so that a read is one lookup. Not
-  // in access order: reordering on every read cost more than it saved, and a full map is simply
-  // emptied (what is dirty stays in the dirty map).
-  private final Map<String, V> recent = new HashMap<>();
+  // Every value read or written lately, the changed ones marked: one lookup answers a read, and a
+  // write right after a read of the same key (as each merge does) finds its slot without one. A
+  // full map is written back and emptied rather than kept in access order: reordering on every
+  // read cost more than it saved.
+  private final Map<String, Slot<V>> slots = new HashMap<>();
+  private final List<Slot<V>> changed = new ArrayList<>();
+  private Slot<V> last;
+
+  private static final class Slot<V> {
+    final String key;
+    V value;
+    boolean changed;
+
+    Slot(String key, V value) {
+      this.key = key;
+      this.value = value;
+    }
+  }
 
   WriteBackStore(KeyValueStore<String, V> inner, int capacity) {
     this.inner = inner;
@@ -99,41 +114,65 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
 
   /** The latest value, written back or not. Task thread only. */
   V read(String key) {
-    V v = recent.get(key);
-    if (v == null) {
-      v = dirty.get(key);
+    Slot<V> slot = slot(key);
+    if (slot != null) {
+      return slot.value;
     }
-    if (v == null) {
-      v = inner.get(key);
-      if (v != null) {
-        remember(key, v);
-      }
+    V v = inner.get(key);
+    if (v != null) {
+      add(new Slot<>(key, v));
     }
     return v;
   }
 
   /** Keeps {@code value} until the next commit. Task thread only. */
   void write(String key, V value) {
-    dirty.put(key, value);
-    remember(key, value);
-    if (dirty.size() > capacity) {
-      writeBack(); // keeps memory bounded; still inside the task's open transaction
+    Slot<V> slot = slot(key);
+    if (slot == null) {
+      slot = add(new Slot<>(key, value));
+    }
+    slot.value = value;
+    if (!slot.changed) {
+      slot.changed = true;
+      changed.add(slot);
     }
   }
 
-  private void remember(String key, V value) {
-    if (recent.size() >= capacity && !recent.containsKey(key)) {
-      recent.clear();
+  private Slot<V> slot(String key) {
+    Slot<V> s = last;
+    if (s == null || s.key != key) {
+      s = slots.get(key);
+      if (s != null) {
+        last = s;
+      }
     }
-    recent.put(key, value);
+    return s;
+  }
+
+  private Slot<V> add(Slot<V> slot) {
+    if (slots.size() >= capacity) {
+      // Keeps memory bounded; what changed is written inside the task's open transaction.
+      writeBack();
+      forget();
+    }
+    slots.put(slot.key, slot);
+    last = slot;
+    return slot;
+  }
+
+  private void forget() {
+    slots.clear();
+    changed.clear();
+    last = null;
   }
 
   /** Writes every changed key to the inner store (and its changelog). Task thread only. */
   void writeBack() {
-    for (Map.Entry<String, V> e : dirty.entrySet()) {
-      inner.put(e.getKey(), e.getValue());
+    for (Slot<V> slot : changed) {
+      inner.put(slot.key, slot.value);
+      slot.changed = false;
     }
-    dirty.clear();
+    changed.clear();
   }
 
   @Override
@@ -144,8 +183,7 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
   @Override
   public void clearCache() {
     // The task is closed dirty or its state is wiped: what was not committed is void.
-    dirty.clear();
-    recent.clear();
+    forget();
   }
 
   @Override

@@ -66,23 +66,32 @@ class WriteBackStoreTest {
   }
 
   @Test
-  void tooManyChangedKeysAreWrittenBackEarlyToBoundMemory() {
+  void aFullMemoryIsWrittenBackEarlyToBoundIt() {
     for (String k : new String[] {"a", "b", "c"}) {
       store.write(k, k);
     }
     assertEquals(Map.of(), committed());
     store.write("d", "d");
-    assertEquals(Map.of("a", "a", "b", "b", "c", "c", "d", "d"), committed());
+    assertEquals(Map.of("a", "a", "b", "b", "c", "c"), committed(), "written back to make room for d");
     assertEquals("a", store.read("a"), "evicted from memory, read back from the inner store");
+    store.flushCache();
+    assertEquals(Map.of("a", "a", "b", "b", "c", "c", "d", "d"), committed());
   }
 
   @Test
   void readsAnswerTheLatestWriteWhateverWasForgottenOrWrittenBack() {
     // Ten keys through a capacity of three: the memory is emptied and written back again and again.
+    // A key is sometimes the very String of an earlier call, as a merge's read and write are, and
+    // sometimes an equal copy.
     java.util.Random random = new java.util.Random(4);
     Map<String, String> model = new java.util.HashMap<>();
+    String[] keys = new String[10];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = "k" + i;
+    }
     for (int i = 0; i < 5_000; i++) {
-      String key = "k" + random.nextInt(10);
+      int k = random.nextInt(keys.length);
+      String key = random.nextBoolean() ? keys[k] : new String(keys[k]);
       switch (random.nextInt(4)) {
         case 0, 1 -> assertEquals(model.get(key), store.read(key), "step " + i);
         case 2 -> {
