@@ -1,6 +1,7 @@
 package io.meshscope.analyzer.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.meshscope.schemas.WorkloadRef;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GraphMergeTest {
@@ -38,6 +40,38 @@ class GraphMergeTest {
         state = step.state();
       }
     }
+  }
+
+  @Test
+  void edgesShareEqualSetsUntilThePoolIsFull() {
+    GraphMerge merge = new GraphMerge(GraphMerge.Limits.DEFAULT);
+    String host = "x.ns.svc.cluster.local";
+    WorkloadRef a = new WorkloadRef("ns", "a", Map.of("app", "a"));
+    WorkloadRef b = new WorkloadRef("ns", "b", Map.of("app", "b"));
+    GraphState sa = merge.apply(null, Observation.edge(a, "sidecar", T, host, 8080, "HTTP", "outbound-cluster", false))
+        .state();
+    sa = merge.apply(sa, Observation.edge(a, "sidecar", T, host, 9090, "HTTP", "passthrough-authority", false)).state();
+    GraphState sb = merge.apply(null, Observation.edge(b, "sidecar", T, host, 9090, "HTTP", "passthrough-authority",
+        false)).state();
+    sb = merge.apply(sb, Observation.edge(b, "sidecar", T, host, 8080, "HTTP", "outbound-cluster", false)).state();
+    GraphState.EdgeState ea = sa.edges().get(host);
+    GraphState.EdgeState eb = sb.edges().get(host);
+    assertEquals(Set.of(8080, 9090), ea.ports());
+    assertEquals(Set.of("outbound-cluster", "passthrough-authority"), ea.provenance());
+    assertSame(ea.ports(), eb.ports(), "reached in another order, the same set");
+    assertSame(ea.protocols(), eb.protocols());
+    assertSame(ea.provenance(), eb.provenance());
+    // Ports come from logs: thousands of distinct ones fill the pool, and each edge still has its own right set.
+    Set<Integer> last = null;
+    for (int port = 1; port <= 5_000; port++) {
+      last = merge.apply(null, Observation.edge(a, "sidecar", T, host, port, "TCP", "outbound-cluster", false))
+          .state().edges().get(host).ports();
+      assertEquals(Set.of(port), last);
+    }
+    Set<Integer> again = merge.apply(null, Observation.edge(b, "sidecar", T, host, 5_000, "TCP", "outbound-cluster",
+        false)).state().edges().get(host).ports();
+    assertEquals(last, again);
+    assertNotSame(last, again, "past the pool's bound sets are not shared");
   }
 
   @Test
