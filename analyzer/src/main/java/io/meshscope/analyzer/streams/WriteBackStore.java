@@ -22,7 +22,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * graph changes with every record; Kafka's record cache would keep only the last version per
  * commit too, but it holds bytes, so every change was serialized, and that was a sixth of the
  * analyzer's CPU. Here a change is an object in a map; each changed key is serialized and written
- * (to RocksDB and the changelog) once, when Kafka Streams flushes its caches.
+ * (to RocksDB and the changelog) once, when Kafka Streams flushes its caches. A task with more keys
+ * than the store's capacity keeps the changed ones and forgets the others; only when half of its
+ * capacity changed within one commit does it write back early.
  *
  * <p>Exactly once depends on that flush: Kafka Streams calls {@link #flushCache()} on a task's
  * cached stores while preparing every commit, before it flushes the producer and commits the
@@ -151,13 +153,25 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
 
   private Slot<V> add(Slot<V> slot) {
     if (slots.size() >= capacity) {
-      // Keeps memory bounded; what changed is written inside the task's open transaction.
-      writeBack();
-      forget();
+      makeRoom();
     }
     slots.put(slot.key, slot);
     last = slot;
     return slot;
+  }
+
+  /**
+   * Keeps memory bounded. Unchanged values go first: they can be read again. Only when at least
+   * half of the values changed since the last commit are those written early (inside the task's
+   * open transaction, so still exactly once), or a store past its capacity would write back on
+   * nearly every new key.
+   */
+  private void makeRoom() {
+    if (changed.size() * 2 >= capacity) {
+      writeBack();
+    }
+    slots.values().removeIf(s -> !s.changed);
+    last = null;
   }
 
   private void forget() {

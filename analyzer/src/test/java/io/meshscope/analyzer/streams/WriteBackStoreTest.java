@@ -79,6 +79,22 @@ class WriteBackStoreTest {
   }
 
   @Test
+  void aFullMemoryForgetsUnchangedValuesBeforeWritingChangedOnesEarly() {
+    for (String k : new String[] {"w", "x", "y"}) {
+      store.write(k, k);
+    }
+    store.flushCache();
+    store.write("a", "1"); // the unchanged w, x and y make room
+    assertEquals("w", store.read("w"));
+    assertEquals("x", store.read("x"));
+    assertEquals("y", store.read("y")); // full again: one change of three, x and w make room
+    assertEquals(Map.of("w", "w", "x", "x", "y", "y"), committed(), "a waits for the commit");
+    assertEquals("1", store.read("a"));
+    store.flushCache();
+    assertEquals(Map.of("a", "1", "w", "w", "x", "x", "y", "y"), committed());
+  }
+
+  @Test
   void readsAnswerTheLatestWriteWhateverWasForgottenOrWrittenBack() {
     // Ten keys through a capacity of three: the memory is emptied and written back again and again.
     // A key is sometimes the very String of an earlier call, as a merge's read and write are, and
