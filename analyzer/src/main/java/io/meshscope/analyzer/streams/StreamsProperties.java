@@ -4,6 +4,7 @@ import io.meshscope.schemas.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -29,9 +30,15 @@ public final class StreamsProperties {
     // exactly_once_v2 commits every 100 ms by default, a transaction each time. Each commit also
     // writes every workload whose graph changed since the last one to RocksDB and the changelog, and
     // waits for the broker: at 1 s that was a fifth of the stream threads' time per record in the
-    // benchmark. Sidecars are learned over days, so graphs five seconds old are fresh enough. It
-    // stays well inside Kafka Streams' 10 s transaction timeout (at_least_once would commit every 30 s).
+    // benchmark. Sidecars are learned over days, so graphs five seconds old are fresh enough
+    // (at_least_once would commit every 30 s).
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 5000);
+    // A transaction is open for the commit interval and then the commit's write-back of changed
+    // graphs; Kafka Streams' 10 s default would leave 5 s for a GC pause, a slow broker or an aging
+    // punctuation before the producer is fenced and the tasks are rebalanced. The price of more
+    // room: a crashed instance that does not come back holds up read_committed consumers of its
+    // partitions until the broker aborts its transaction, here at most 30 s.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 30_000);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 32L * 1024 * 1024);
     // Kafka Streams runs one thread unless told otherwise, which leaves the other cores idle; a
     // thread per core shares the tasks (partitions) among them.
