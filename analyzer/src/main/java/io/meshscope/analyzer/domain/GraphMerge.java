@@ -34,11 +34,13 @@ public final class GraphMerge {
     public static final Limits DEFAULT = new Limits(500, 50, 16);
   }
 
-  // Sets of ports, protocols and provenance come in few combinations across a mesh. Edges share
-  // one copy of each: merging reads an edge's sets for every observation, and its own copies,
-  // scattered over the heap, missed the CPU cache (a few percent of the stream threads). Bounded,
-  // because ports come from logs; past the bound an edge keeps its own copy.
-  private static final int MAX_SHARED_SETS = 4_096;
+  // Sets of ports, protocols and provenance come in few combinations across a mesh. Edges that
+  // merging makes or changes share one copy of each: merging reads an edge's sets for every
+  // observation, and its own copies, scattered over the heap, missed the CPU cache (a few percent
+  // of the stream threads). States read back from the store (after a restart) keep their own sets
+  // until an edge's set changes. Bounded and never emptied, because ports come from logs: past the
+  // bound an edge keeps its own copy, which costs speed, not correctness.
+  static final int MAX_SHARED_SETS = 4_096;
   private final Map<Set<?>, Set<?>> sharedSets = new ConcurrentHashMap<>();
   private final Limits limits;
 

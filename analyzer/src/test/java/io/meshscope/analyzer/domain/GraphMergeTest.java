@@ -63,12 +63,13 @@ class GraphMergeTest {
     assertSame(ea.provenance(), eb.provenance());
     // Ports come from logs: thousands of distinct ones fill the pool, and each edge still has its own right set.
     Set<Integer> last = null;
-    for (int port = 1; port <= 5_000; port++) {
+    int ports = GraphMerge.MAX_SHARED_SETS + 100;
+    for (int port = 1; port <= ports; port++) {
       last = merge.apply(null, Observation.edge(a, "sidecar", T, host, port, "TCP", "outbound-cluster", false))
           .state().edges().get(host).ports();
       assertEquals(Set.of(port), last);
     }
-    Set<Integer> again = merge.apply(null, Observation.edge(b, "sidecar", T, host, 5_000, "TCP", "outbound-cluster",
+    Set<Integer> again = merge.apply(null, Observation.edge(b, "sidecar", T, host, ports, "TCP", "outbound-cluster",
         false)).state().edges().get(host).ports();
     assertEquals(last, again);
     assertNotSame(last, again, "past the pool's bound sets are not shared");
