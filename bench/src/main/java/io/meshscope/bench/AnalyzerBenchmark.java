@@ -125,7 +125,16 @@ public final class AnalyzerBenchmark {
             attachTried = true;
             progress = attach(analyzer);
           }
-          long processed = progress == null ? -1 : progress.processed();
+          long processed = -1;
+          if (progress != null) {
+            try {
+              processed = progress.processed();
+            } catch (Exception e) {
+              System.out.println("bench: lost the analyzer's processed-record count: " + e);
+              progress.close();
+              progress = null;
+            }
+          }
           if (steadyFrom == null && processed >= total / 2) {
             steadyFrom = Mark.now(processed, analyzer);
           }
@@ -185,7 +194,7 @@ public final class AnalyzerBenchmark {
       if (steadyFrom != null && steadyTo != null) {
         appendWindow(report, "steady, 50% to 90% of the records", steadyFrom, steadyTo, baseline);
       } else {
-        report.append("analyzer, steady: no count of processed records (JMX attach failed), not measured\n");
+        report.append("analyzer, steady: not measured (no processed-record count over JMX for that window)\n");
       }
       report.append(String.format("%-48s %,10d workloads, %,d edges%n", "graphs published (latest per workload)",
           graphs.size(), edges));
@@ -222,7 +231,7 @@ public final class AnalyzerBenchmark {
     double seconds = (to.nanos() - from.nanos()) / 1e9;
     long records = to.done() - from.done();
     if (seconds <= 0 || records <= 0) {
-      report.append(String.format("analyzer, %s: no commit in between to measure%n", name));
+      report.append(String.format("analyzer, %s: no progress between the two observations%n", name));
       return;
     }
     double rate = records / seconds;

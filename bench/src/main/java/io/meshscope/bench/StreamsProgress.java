@@ -13,7 +13,9 @@ import javax.management.remote.JMXServiceURL;
  * Records a Kafka Streams process has processed, read from its stream threads' {@code process-total}
  * metric over JMX (attached locally, no port). Committed offsets move only at commits, every few
  * seconds per thread, so a window measured between two of them is off by up to a commit interval
- * at each end; this count moves with every batch a thread processes.
+ * at each end; this count moves with every batch a thread processes. It also counts records from
+ * the repartition topic, which stays nearly empty when records are keyed by their caller (the
+ * benchmark's are).
  */
 final class StreamsProgress implements Closeable {
 
@@ -34,8 +36,15 @@ final class StreamsProgress implements Closeable {
   /** Attaches to the JVM {@code pid} and starts its local management agent if it has none. */
   static StreamsProgress attach(long pid) throws Exception {
     VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+    JMXConnector connector = null;
     try {
-      return new StreamsProgress(JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent())));
+      connector = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+      return new StreamsProgress(connector);
+    } catch (Exception e) {
+      if (connector != null) {
+        connector.close();
+      }
+      throw e;
     } finally {
       vm.detach();
     }
@@ -50,8 +59,8 @@ final class StreamsProgress implements Closeable {
       Object total;
       try {
         total = server.getAttribute(thread, "process-total");
-      } catch (javax.management.AttributeNotFoundException e) {
-        continue;
+      } catch (javax.management.AttributeNotFoundException | javax.management.InstanceNotFoundException e) {
+        continue; // not yet registered, or a thread that has just stopped
       }
       if (total instanceof Number n) {
         sum += (long) n.doubleValue();
