@@ -229,16 +229,32 @@ final class WriterLayoutReader {
   /** A list of strings; read past, with the same checks, and null when {@code make} is false. */
   private List<String> strings(boolean make) throws NotPlain {
     expect('[');
+    if (data[pos] == ']') {
+      pos++;
+      return make ? List.of() : null;
+    }
+    // Lists of none or one (response flags nearly always) are made immutable here: the record's
+    // constructor copies any other list, and that copy was 3% of the analyzer's stream threads.
+    String first = make ? string() : skipText();
+    if (data[pos] == ']') {
+      pos++;
+      return make ? List.of(first) : null;
+    }
     List<String> out = make ? new ArrayList<>() : null;
-    if (data[pos] != ']') {
+    if (make) {
+      out.add(first);
+    }
+    while (data[pos] == ',') {
+      pos++;
       element(out);
-      while (data[pos] == ',') {
-        pos++;
-        element(out);
-      }
     }
     expect(']');
     return out;
+  }
+
+  private String skipText() throws NotPlain {
+    text();
+    return null;
   }
 
   private void element(List<String> out) throws NotPlain {
