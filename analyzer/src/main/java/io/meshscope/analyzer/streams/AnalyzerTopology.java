@@ -11,6 +11,7 @@ import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.TopicSerdes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -75,7 +76,7 @@ public final class AnalyzerTopology {
 
     // One step for every record; only what it sends on (rarely anything) goes further.
     KStream<String, Outcome> outcomes = builder.stream(s.accessLogTopic(),
-            Consumed.with(Serdes.String(), Incoming.serde()).withTimestampExtractor(new EventTimeExtractor())
+            Consumed.with(Serdes.serdeFrom(new StringSerializer(), new WorkloadKeys()), Incoming.serde()).withTimestampExtractor(new EventTimeExtractor())
                 .withName("access-records"))
         .process(() -> new AccessLogProcessor(new EdgeExtractor(new HostNormalizer(s.meshDomain()), s.egressProxies()),
             partitioning, new GraphMerge(s.limits()), s.edgeTtl(), s.agingInterval()), Named.as("analyze-records"),
