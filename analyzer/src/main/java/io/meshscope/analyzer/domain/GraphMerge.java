@@ -73,12 +73,14 @@ public final class GraphMerge {
     boolean newHost = false;
     switch (o.kind()) {
       case EDGE -> {
-        GraphState.EdgeState e = edges.get(o.host());
-        if (e == null && edges.size() >= limits.maxEdges()) {
+        SortedArrayMap<GraphState.EdgeState> known = SortedArrayMap.copyOf(edges);
+        int i = known.indexOf(o.host());
+        if (i < 0 && known.size() >= limits.maxEdges()) {
           rejected = reject(rejected, o.host(), "edge-limit", o.at());
         } else {
-          newHost = e == null;
-          edges = SortedArrayMap.copyOf(edges).with(o.host(), e == null ? newEdge(o) : merge(e, o));
+          newHost = i < 0;
+          // By index: looking the host up once, not again to replace it.
+          edges = newHost ? known.with(o.host(), newEdge(o)) : known.withValueAt(i, merge(known.valueAt(i), o));
         }
       }
       case REJECTED -> rejected = reject(rejected, o.value(), o.reason(), o.at());

@@ -66,9 +66,7 @@ public final class SortedArrayMap<V> extends AbstractMap<String, V> {
     Objects.requireNonNull(value, "value");
     int i = indexOf(key);
     if (i >= 0) {
-      Object[] v = values.clone();
-      v[i] = value;
-      return new SortedArrayMap<>(keys, hashes, v);
+      return withValueAt(i, value);
     }
     int at = -(Arrays.binarySearch(keys, key) + 1);
     int n = keys.length;
@@ -87,7 +85,22 @@ public final class SortedArrayMap<V> extends AbstractMap<String, V> {
     return new SortedArrayMap<>(k, h, v);
   }
 
-  private int indexOf(Object key) {
+  /** This map with the value at {@code index} (from {@link #indexOf}) replaced by {@code value}. */
+  public SortedArrayMap<V> withValueAt(int index, V value) {
+    Objects.requireNonNull(value, "value");
+    Object[] v = values.clone();
+    v[index] = value;
+    return new SortedArrayMap<>(keys, hashes, v);
+  }
+
+  /** The value at {@code index}, from {@link #indexOf}. */
+  @SuppressWarnings("unchecked")
+  public V valueAt(int index) {
+    return (V) values[index];
+  }
+
+  /** Where {@code key} is, or -1. */
+  public int indexOf(Object key) {
     if (!(key instanceof String s)) {
       return -1;
     }

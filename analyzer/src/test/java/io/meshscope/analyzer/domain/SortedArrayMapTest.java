@@ -33,7 +33,9 @@ class SortedArrayMapTest {
         int value = random.nextInt(1000);
         SortedArrayMap<Integer> before = map;
         Map<String, Integer> beforeModel = new TreeMap<>(model);
-        map = map.with(key, value);
+        int at = map.indexOf(key);
+        assertEquals(model.get(key), at < 0 ? null : map.valueAt(at), "indexOf and valueAt agree with get");
+        map = random.nextBoolean() || at < 0 ? map.with(key, value) : map.withValueAt(at, value);
         model.put(key, value);
         assertEquals(beforeModel, before, "a change leaves the old map as it was");
         assertEquals(model, map);
