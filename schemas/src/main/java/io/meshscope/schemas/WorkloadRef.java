@@ -26,4 +26,11 @@ public record WorkloadRef(String namespace, String name, Map<String, String> sel
   public String key() {
     return namespace + "/" + name;
   }
+
+  /** Whether {@code key} is this workload's {@link #key()}, without building it. */
+  public boolean hasKey(String key) {
+    int slash = namespace.length();
+    return key != null && key.length() == slash + 1 + name.length() && key.charAt(slash) == '/'
+        && key.startsWith(namespace) && key.endsWith(name);
+  }
 }

@@ -75,11 +75,12 @@ final class AccessLogProcessor implements Processor<String, Incoming, String, Ou
     boolean keyIsHome = key != null && observations.keyIsHome(key, source.map(RecordMetadata::partition).orElse(-1));
     long streamTime = context.currentStreamTimeMs();
     for (Observation o : found) {
-      String workload = o.key();
-      if (keyIsHome && workload.equals(key)) {
-        graphs.add(workload, o, streamTime);
+      if (keyIsHome && o.workload().hasKey(key)) {
+        // The record's own key: the same String for every record of the workload (WorkloadKeys),
+        // with its hash kept, where o.key() would build a new one for every observation.
+        graphs.add(key, o, streamTime);
       } else {
-        context.forward(new Record<>(workload, new Outcome.Moved(o), timestamp));
+        context.forward(new Record<>(o.key(), new Outcome.Moved(o), timestamp));
       }
     }
   }

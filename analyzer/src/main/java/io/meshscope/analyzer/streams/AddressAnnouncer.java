@@ -51,7 +51,7 @@ final class AddressAnnouncer {
     }
     // Only the task that owns the reporter's key announces it: records about the reporter also
     // arrive keyed by its callers, on other partitions, and their announcements would interleave.
-    if (!reporter.workload().key().equals(key)) {
+    if (!reporter.workload().hasKey(key)) {
       return;
     }
     Instant at = Instant.ofEpochMilli(timestamp);
