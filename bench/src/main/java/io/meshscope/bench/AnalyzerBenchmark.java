@@ -105,6 +105,8 @@ public final class AnalyzerBenchmark {
       Mark steadyTo = null;
       StreamsProgress progress = null;
       boolean attachTried = false;
+      long lastProcessed = -1;
+      long lastAsked = 0;
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         Map<TopicPartition, Long> end = endOffsets(admin, topic);
         long total = end.values().stream().mapToLong(Long::longValue).sum();
@@ -125,25 +127,28 @@ public final class AnalyzerBenchmark {
             attachTried = true;
             progress = attach(analyzer);
           }
-          long processed = -1;
-          // Asked only as the window's ends approach (committed offsets trail processed records by
-          // at most a commit interval): each JMX call runs RMI and serialization in the analyzer's
-          // JVM, which the C2 compiler then spends time on inside the measured window.
-          boolean nearAnEnd = steadyFrom == null ? done >= total * 35 / 100 : steadyTo == null && done >= total * 3 / 4;
-          if (progress != null && nearAnEnd) {
+          // Asked every 2 s, and every poll only as a mark approaches: each JMX call runs RMI and
+          // serialization in the analyzer's JVM, which the C2 compiler then spends time on inside
+          // the measured window.
+          long target = steadyFrom == null ? total / 2 : total * 9 / 10;
+          boolean near = lastProcessed >= target - total / 10;
+          if (progress != null && steadyTo == null
+              && (near || System.nanoTime() - lastAsked >= TimeUnit.SECONDS.toNanos(2))) {
+            lastAsked = System.nanoTime();
             try {
-              processed = progress.processed();
+              lastProcessed = progress.processed();
             } catch (Exception e) {
               System.out.println("bench: lost the analyzer's processed-record count: " + e);
               progress.close();
               progress = null;
             }
-          }
-          if (steadyFrom == null && processed >= total / 2) {
-            steadyFrom = Mark.now(processed, analyzer);
-          }
-          if (steadyTo == null && processed >= total * 9 / 10) {
-            steadyTo = Mark.now(processed, analyzer);
+            if (steadyFrom == null && lastProcessed >= total / 2) {
+              steadyFrom = Mark.now(lastProcessed, analyzer);
+              System.out.printf("  steady window from %.1f%% of the records processed%n", 100.0 * lastProcessed / total);
+            } else if (steadyFrom != null && lastProcessed >= total * 9 / 10) {
+              steadyTo = Mark.now(lastProcessed, analyzer);
+              System.out.printf("  steady window to %.1f%% of the records processed%n", 100.0 * lastProcessed / total);
+            }
           }
           if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
             System.out.printf("  analyzer: %,d of %,d records committed%n", done, total);
