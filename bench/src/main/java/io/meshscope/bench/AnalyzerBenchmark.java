@@ -196,10 +196,10 @@ public final class AnalyzerBenchmark {
       report.append(String.format("%-48s %10.2f%n", "ratio analyzer / plain consumer", rate / baseline));
       // The second half: the JIT has compiled the hot paths by then (it takes a minute on 2 cores).
       // It ends in the tail, where partitions finish one by one and a stream thread idles, and on
-      // the commit after the last record. Between the commits at half and at nine tenths the load
-      // is as in sustained traffic (as in the receiver's measured window): the steady rate.
+      // the commit after the last record. Between half and nine tenths of the records the load is
+      // as in sustained traffic (as in the receiver's measured window): the steady rate, measured
+      // on records processed, not committed, as commits come every few seconds per thread.
       appendWindow(report, "second half of the records", half, last, baseline);
-      // Measured on records processed, not committed: commits come every few seconds per thread.
       if (steadyFrom != null && steadyTo != null) {
         appendWindow(report, "steady, 50% to 90% of the records", steadyFrom, steadyTo, baseline);
       } else {

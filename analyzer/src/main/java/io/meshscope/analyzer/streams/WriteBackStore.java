@@ -44,8 +44,8 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
   private final int capacity;
   // Every value read or written lately, the changed ones marked: one lookup answers a read, and a
   // write right after a read of the same key (as each merge does) finds its slot without one. A
-  // full map is written back and emptied rather than kept in access order: reordering on every
-  // read cost more than it saved.
+  // full map drops its unchanged values (see makeRoom) rather than keeping access order:
+  // reordering on every read cost more than it saved.
   private final Map<String, Slot<V>> slots = new HashMap<>();
   private final List<Slot<V>> changed = new ArrayList<>();
   private Slot<V> last;
