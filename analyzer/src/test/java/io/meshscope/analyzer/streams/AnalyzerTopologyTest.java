@@ -10,6 +10,7 @@ import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.Edge;
 import io.meshscope.schemas.RejectedHost;
+import io.meshscope.kafka.test.FixedTimeDriver;
 import io.meshscope.schemas.TopicSerdes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,11 +64,12 @@ class AnalyzerTopologyTest {
   @BeforeEach
   void start() {
     AnalyzerSettings settings = AnalyzerSettings.defaults().withTtl(Duration.ofDays(7), Duration.ofHours(1));
-    driver = new TopologyTestDriver(AnalyzerTopology.build(settings, accessLogPartitions()),
-        StreamsProperties.of("unused:9092", stateDir, null, null, Map.of()));
-    logs = driver.createInputTopic(settings.accessLogTopic(), new StringSerializer(),
-        TopicSerdes.accessRecord().serializer());
-    rawLogs = driver.createInputTopic(settings.accessLogTopic(), new StringSerializer(), new ByteArraySerializer());
+    driver = FixedTimeDriver.start(AnalyzerTopology.build(settings, accessLogPartitions()),
+        StreamsProperties.of("unused:9092", stateDir, null, null, Map.of()), T);
+    logs = FixedTimeDriver.inputTopic(driver, settings.accessLogTopic(), new StringSerializer(),
+        TopicSerdes.accessRecord().serializer(), T);
+    rawLogs = FixedTimeDriver.inputTopic(driver, settings.accessLogTopic(), new StringSerializer(),
+        new ByteArraySerializer(), T);
     graphs = driver.createOutputTopic(settings.graphTopic(), new StringDeserializer(),
         TopicSerdes.dependencyGraph().deserializer());
     repartitioned = driver.createOutputTopic(
@@ -365,7 +367,7 @@ class AnalyzerTopologyTest {
 
   @Test
   void unreadableRecordGoesToTheDeadLetterTopicAndProcessingGoesOn() {
-    rawLogs.pipeInput("bookinfo/productpage", "{not json".getBytes(StandardCharsets.UTF_8));
+    rawLogs.pipeInput("bookinfo/productpage", "{not json".getBytes(StandardCharsets.UTF_8), T);
     send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
     TestOutputTopic<String, byte[]> dead = driver.createOutputTopic("meshscope.dead-letters", new StringDeserializer(),
         Serdes.ByteArray().deserializer());
@@ -379,6 +381,16 @@ class AnalyzerTopologyTest {
     assertTrue(headers.values().stream().anyMatch(v -> v != null && v.contains("cannot read AccessRecord")),
         headers.toString());
     assertEquals(Set.of("reviews" + SVC), hosts(latest().get("bookinfo/productpage")));
+  }
+
+  @Test
+  void anUnreadableRecordStampedLaterDoesNotAgeOutTheGraphs() {
+    // The receiver's producer stamps records with its wall clock; while old logs are replayed, an
+    // unreadable one among them must not move stream time past the replayed event times.
+    send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
+    rawLogs.pipeInput("bookinfo/productpage", "{not json".getBytes(StandardCharsets.UTF_8), T.plus(Duration.ofDays(30)));
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(1), "details" + SVC, 9080));
+    assertEquals(Set.of("reviews" + SVC, "details" + SVC), hosts(stored("bookinfo/productpage")));
   }
 
   @Test
