@@ -12,24 +12,24 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.testing.TlsTesting;
 import io.meshscope.receiver.AlsReceiver;
 import io.meshscope.receiver.ReceiverConfig;
 import io.meshscope.receiver.ReceiverMetrics;
 import io.meshscope.schemas.AccessRecord;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS and mTLS on the ALS port, with gRPC's test CA and certificates. */
+/** TLS and mTLS on the ALS port, with a CA and certificates made for each test (TestCertificates). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsTest {
+
+  private static final String AUTHORITY = "als-receiver.meshscope.test";
 
   @TempDir
   Path dir;
@@ -47,21 +47,20 @@ class TlsTest {
     public void close() {}
   };
 
-  private Path cert(String name) throws Exception {
-    Path p = dir.resolve(name);
-    if (!Files.exists(p)) {
-      try (InputStream in = TlsTesting.loadCert(name)) {
-        Files.copy(in, p);
-      }
-    }
-    return p;
+  private TestCertificates ca;
+  private TestCertificates.Issued server;
+
+  @BeforeEach
+  void issue() throws Exception {
+    ca = TestCertificates.authority(dir, "meshscope-test-ca");
+    server = ca.server("receiver", AUTHORITY);
   }
 
   private AlsReceiver start(boolean mutual) throws Exception {
     Map<String, String> s = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "grpc.port", "0",
-        "metrics.port", "-1", "tls.cert", cert("server1.pem").toString(), "tls.key", cert("server1.key").toString()));
+        "metrics.port", "-1", "tls.cert", server.cert().toString(), "tls.key", server.key().toString()));
     if (mutual) {
-      s.put("tls.client.ca", cert("ca.pem").toString());
+      s.put("tls.client.ca", ca.caPem().toString());
     }
     ReceiverConfig config = ReceiverConfig.fromMap(s);
     return AlsReceiver.start(config, Grpc.newServerBuilderForPort(0, AlsReceiver.serverCredentials(config)), nowhere,
@@ -70,7 +69,7 @@ class TlsTest {
 
   private Status.Code check(AlsReceiver receiver, ChannelCredentials credentials) throws InterruptedException {
     ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", receiver.port(), credentials)
-        .overrideAuthority("foo.test.google.fr").build();
+        .overrideAuthority(AUTHORITY).build();
     try {
       HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .check(HealthCheckRequest.getDefaultInstance());
@@ -86,19 +85,25 @@ class TlsTest {
   void tlsServesClientsThatTrustTheCaAndRefusesPlaintext() throws Exception {
     try (AlsReceiver receiver = start(false)) {
       assertEquals(Status.Code.OK, check(receiver, TlsChannelCredentials.newBuilder()
-          .trustManager(cert("ca.pem").toFile()).build()));
+          .trustManager(ca.caPem().toFile()).build()));
       assertEquals(Status.Code.UNAVAILABLE, check(receiver, InsecureChannelCredentials.create()));
     }
   }
 
   @Test
   void mutualTlsRequiresAClientCertificateFromTheCa() throws Exception {
+    TestCertificates.Issued client = ca.client("envoy", "spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage");
+    TestCertificates.Issued stranger = TestCertificates.authority(dir, "another-ca")
+        .client("stranger", "spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage");
     try (AlsReceiver receiver = start(true)) {
       assertEquals(Status.Code.OK, check(receiver, TlsChannelCredentials.newBuilder()
-          .trustManager(cert("ca.pem").toFile())
-          .keyManager(cert("client.pem").toFile(), cert("client.key").toFile()).build()));
+          .trustManager(ca.caPem().toFile())
+          .keyManager(client.cert().toFile(), client.key().toFile()).build()));
       assertEquals(Status.Code.UNAVAILABLE, check(receiver, TlsChannelCredentials.newBuilder()
-          .trustManager(cert("ca.pem").toFile()).build()));
+          .trustManager(ca.caPem().toFile()).build()));
+      assertEquals(Status.Code.UNAVAILABLE, check(receiver, TlsChannelCredentials.newBuilder()
+          .trustManager(ca.caPem().toFile())
+          .keyManager(stranger.cert().toFile(), stranger.key().toFile()).build()));
     }
   }
 
