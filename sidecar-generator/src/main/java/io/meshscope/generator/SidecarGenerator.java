@@ -62,6 +62,7 @@ public final class SidecarGenerator implements AutoCloseable {
   private final GeneratorOptions options;
   private final EmitPolicy policy;
   private final SidecarFiles files;
+  /** Wall clock for the emit policy's quiet period and debounce, by design (see EmitPolicy). */
   private final Clock clock;
   private final Listener listener;
   private final KafkaConsumer<String, byte[]> consumer;

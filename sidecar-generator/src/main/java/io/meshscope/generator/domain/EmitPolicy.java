@@ -21,6 +21,11 @@ import java.util.TreeSet;
  * {@code now} arguments, so a test drives it with any clock it likes; not thread-safe (one stream
  * thread owns it).
  *
+ * <p>The quiet period and the debounce run on the generator's wall clock, by design, unlike the
+ * analyzer's aging (event time): they measure how long a reviewer's view of a Sidecar has held
+ * still as graphs arrive, not how old the traffic behind it is. A replay of a month of logs still
+ * waits a quiet period before its first Sidecar.
+ *
  * <p>Per workload, "changed" means the rendered Sidecar would change (its content, not its
  * provenance annotations): a new graph revision that changes nothing a reviewer sees starts no timer.
  * <ul>
