@@ -60,7 +60,7 @@ final class AccessLogProcessor implements Processor<String, Incoming, String, Ou
   public void process(Record<String, Incoming> record) {
     Incoming in = record.value();
     if (!in.readable()) {
-      context.forward(deadLetters.letter(record, context.recordMetadata()));
+      context.forward(deadLetters.letter(record, context.recordMetadata(), context.currentSystemTimeMs()));
       return;
     }
     AccessRecord r = in.record();

@@ -20,7 +20,12 @@ final class DeadLetters {
 
   private long count;
 
-  Record<String, Outcome> letter(Record<String, Incoming> record, Optional<RecordMetadata> source) {
+  /**
+   * @param wallClock when the letter is written: the dead-letter topic's retention counts from its
+   *     timestamp, and a letter stamped with the stream's event time during a replay of old logs
+   *     would be deleted before anyone looked at it
+   */
+  Record<String, Outcome> letter(Record<String, Incoming> record, Optional<RecordMetadata> source, long wallClock) {
     Headers headers = new RecordHeaders(record.headers().toArray());
     headers.add(ERROR, record.value().error().getBytes(StandardCharsets.UTF_8));
     source.ifPresent(m -> {
@@ -32,6 +37,6 @@ final class DeadLetters {
     if (count == 1 || count % 1000 == 0) {
       log.warn("dead-lettered {} unreadable access records so far; latest: {}", count, record.value().error());
     }
-    return new Record<>(record.key(), new Outcome.DeadLetter(record.value().raw()), record.timestamp(), headers);
+    return new Record<>(record.key(), new Outcome.DeadLetter(record.value().raw()), wallClock, headers);
   }
 }
