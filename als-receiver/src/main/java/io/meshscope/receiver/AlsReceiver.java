@@ -1,18 +1,19 @@
 package io.meshscope.receiver;
 
 import io.grpc.Grpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.meshscope.receiver.grpc.AccessLogService;
 import io.meshscope.receiver.grpc.InflightBudget;
-import io.meshscope.receiver.grpc.RecordSink;
-import io.meshscope.receiver.kafka.KafkaRecordSink;
+import io.meshscope.receiver.metrics.ReceiverMetrics;
+import io.meshscope.receiver.sink.KafkaRecordSink;
+import io.meshscope.receiver.sink.RecordSink;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

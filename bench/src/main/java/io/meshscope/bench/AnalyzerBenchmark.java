@@ -5,7 +5,7 @@ import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.StreamIdentity;
-import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.client.simulate.Entries;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.TopicSerdes;

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.envoyproxy.envoy.config.core.v3.RequestMethod;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.meshscope.receiver.wire.RawEntry;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.HttpRequest;
 import io.meshscope.schemas.PeerMetadata;
@@ -201,7 +202,7 @@ public final class EntryNormalizer {
       "DPE", "UMSDR", "RFCF", "NFCF", "DT", "UPE", "NC", "OM", "DF", "DR"};
 
   /** The codes of the set bits of {@link RawEntry#responseFlags()}, in the proto's field order. */
-  static List<String> responseFlags(int bits) {
+  public static List<String> responseFlags(int bits) {
     if (bits == 0) {
       return new ArrayList<>(0);
     }

@@ -4,6 +4,8 @@ import com.google.protobuf.Any;
 import com.google.protobuf.BytesValue;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
+import io.meshscope.receiver.wire.FlatNodeReader;
+import io.meshscope.receiver.wire.RawEntry;
 import io.meshscope.schemas.PeerMetadata;
 import java.util.List;
 import java.util.Map;

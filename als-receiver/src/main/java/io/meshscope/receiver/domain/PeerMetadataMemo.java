@@ -1,5 +1,6 @@
 package io.meshscope.receiver.domain;
 
+import io.meshscope.receiver.wire.RawEntry;
 import io.meshscope.schemas.ByteHash;
 import io.meshscope.schemas.PeerMetadata;
 import java.util.ArrayList;

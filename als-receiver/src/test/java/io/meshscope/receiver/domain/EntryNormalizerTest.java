@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import com.google.protobuf.Any;
-import com.google.protobuf.BytesValue;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.BytesValue;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
 import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
-import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.client.simulate.Entries;
+import io.meshscope.receiver.wire.RawEntry;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.PeerMetadata;
 import java.time.Instant;

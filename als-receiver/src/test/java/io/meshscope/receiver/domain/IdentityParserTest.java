@@ -9,7 +9,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage.Identifier;
-import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.client.simulate.Entries;
 import io.meshscope.schemas.Reporter;
 import java.util.List;
 import java.util.Map;

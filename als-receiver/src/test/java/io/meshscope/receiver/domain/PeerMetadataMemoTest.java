@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.client.simulate.Entries;
+import io.meshscope.receiver.wire.RawEntry;
 import io.meshscope.schemas.PeerMetadata;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.IdentityParser;
-import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.client.simulate.Entries;
 import io.meshscope.schemas.AccessRecord;
 import java.time.Instant;
 import java.util.Random;

@@ -6,7 +6,7 @@ import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.StreamIdentity;
-import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.client.simulate.Entries;
 import io.meshscope.schemas.AccessRecord;
 import java.time.Instant;
 

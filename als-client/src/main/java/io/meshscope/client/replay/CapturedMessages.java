@@ -1,4 +1,4 @@
-package io.meshscope.receiver.replay;
+package io.meshscope.client.replay;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;

@@ -1,4 +1,4 @@
-package io.meshscope.receiver.grpc;
+package io.meshscope.receiver.sink;
 
 import io.meshscope.schemas.AccessRecord;
 

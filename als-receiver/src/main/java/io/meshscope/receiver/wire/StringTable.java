@@ -1,4 +1,4 @@
-package io.meshscope.receiver.domain;
+package io.meshscope.receiver.wire;
 
 import io.meshscope.schemas.ByteHash;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.meshscope.receiver.domain;
+package io.meshscope.receiver.wire;
 
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.core.v3.Address;

@@ -1,4 +1,4 @@
-package io.meshscope.receiver.replay;
+package io.meshscope.client.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +10,7 @@ import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
-import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.client.simulate.Entries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

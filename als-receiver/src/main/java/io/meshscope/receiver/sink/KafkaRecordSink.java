@@ -1,7 +1,6 @@
-package io.meshscope.receiver.kafka;
+package io.meshscope.receiver.sink;
 
-import io.meshscope.receiver.ReceiverMetrics;
-import io.meshscope.receiver.grpc.RecordSink;
+import io.meshscope.receiver.metrics.ReceiverMetrics;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.TopicSerdes;

@@ -1,4 +1,4 @@
-package io.meshscope.receiver;
+package io.meshscope.receiver.metrics;
 
 import io.meshscope.receiver.domain.Rejection;
 import io.prometheus.metrics.core.metrics.Counter;

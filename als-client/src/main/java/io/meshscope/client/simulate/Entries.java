@@ -1,4 +1,4 @@
-package io.meshscope.receiver.simulate;
+package io.meshscope.client.simulate;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;

@@ -1,4 +1,4 @@
-package io.meshscope.receiver.domain;
+package io.meshscope.receiver.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

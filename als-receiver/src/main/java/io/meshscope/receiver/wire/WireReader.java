@@ -1,4 +1,4 @@
-package io.meshscope.receiver.domain;
+package io.meshscope.receiver.wire;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;

@@ -1,4 +1,4 @@
-package io.meshscope.receiver.domain;
+package io.meshscope.receiver.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -30,11 +30,12 @@ import io.envoyproxy.envoy.data.accesslog.v3.HTTPRequestProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
-import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
-import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties.SubjectAltName;
+import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
-import io.meshscope.receiver.simulate.Entries;
+import io.meshscope.receiver.domain.EntryNormalizer;
+import io.meshscope.client.simulate.Entries;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;

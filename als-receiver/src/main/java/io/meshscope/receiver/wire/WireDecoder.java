@@ -1,4 +1,4 @@
-package io.meshscope.receiver.domain;
+package io.meshscope.receiver.wire;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -16,11 +16,11 @@ import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
-import io.meshscope.receiver.domain.RawEntry.FilterValue;
-import io.meshscope.receiver.domain.RawEntry.Http;
-import io.meshscope.receiver.domain.RawEntry.PeerState;
-import io.meshscope.receiver.domain.RawEntry.RawAddress;
-import io.meshscope.receiver.domain.RawEntry.Time;
+import io.meshscope.receiver.wire.RawEntry.FilterValue;
+import io.meshscope.receiver.wire.RawEntry.Http;
+import io.meshscope.receiver.wire.RawEntry.PeerState;
+import io.meshscope.receiver.wire.RawEntry.RawAddress;
+import io.meshscope.receiver.wire.RawEntry.Time;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.meshscope.receiver.simulate;
+package io.meshscope.client.simulate;
 
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;

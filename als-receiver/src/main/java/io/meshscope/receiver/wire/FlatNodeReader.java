@@ -1,4 +1,4 @@
-package io.meshscope.receiver.domain;
+package io.meshscope.receiver.wire;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
  * the network, so every offset is bounds-checked; a buffer that does not hold together is an error,
  * never an exception from deep inside a parser.
  */
-final class FlatNodeReader {
+public final class FlatNodeReader {
 
-  static final class MalformedFlatBufferException extends Exception {
+  public static final class MalformedFlatBufferException extends Exception {
     private static final long serialVersionUID = 1L;
 
     MalformedFlatBufferException(String message) {
@@ -39,7 +39,7 @@ final class FlatNodeReader {
   }
 
   /** The node as a Struct with the Istio 1.24+ key names, or null for an empty buffer. */
-  static Struct read(ByteBuffer bytes) throws MalformedFlatBufferException {
+  public static Struct read(ByteBuffer bytes) throws MalformedFlatBufferException {
     if (!bytes.hasRemaining()) {
       return null;
     }

@@ -1,4 +1,4 @@
-package io.meshscope.receiver.simulate;
+package io.meshscope.client.simulate;
 
 import io.grpc.Channel;
 import java.time.Clock;
