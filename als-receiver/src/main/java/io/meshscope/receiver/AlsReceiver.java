@@ -20,7 +20,9 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,8 +104,8 @@ public final class AlsReceiver implements AutoCloseable {
     return new AlsReceiver(server, sink, health, metricsServer, metrics, config.drainSeconds(), workers);
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
       t.setDaemon(true);

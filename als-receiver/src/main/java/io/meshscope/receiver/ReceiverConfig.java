@@ -4,6 +4,7 @@ import io.meshscope.schemas.SettingsReader;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -64,7 +65,7 @@ public record ReceiverConfig(
     if (tlsClientCa.isPresent() && tlsCert.isEmpty()) {
       throw new IllegalArgumentException("tls.client.ca (mTLS) needs tls.cert and tls.key");
     }
-    for (Optional<Path> p : java.util.List.of(tlsCert, tlsKey, tlsClientCa)) {
+    for (Optional<Path> p : List.of(tlsCert, tlsKey, tlsClientCa)) {
       if (p.isPresent() && !Files.isReadable(p.get())) {
         throw new IllegalArgumentException("cannot read " + p.get());
       }

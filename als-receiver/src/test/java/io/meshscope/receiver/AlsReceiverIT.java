@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.meshscope.client.simulate.Entries;
+import io.meshscope.client.simulate.EnvoyAlsClient;
 import io.meshscope.kafka.test.KafkaCluster;
 import io.meshscope.kafka.test.KafkaExtension;
-import io.meshscope.client.simulate.EnvoyAlsClient;
-import io.meshscope.client.simulate.Entries;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.TopicSerdes;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,8 +78,8 @@ class AlsReceiverIT {
         pool.shutdownNow();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
-      String metrics = new String(new java.net.URL("http://127.0.0.1:" + receiver.metricsPort() + "/metrics")
-          .openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String metrics = new String(new URL("http://127.0.0.1:" + receiver.metricsPort() + "/metrics")
+          .openStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(metrics.contains("meshscope_receiver_entries_received_total{protocol=\"HTTP\"} 18000.0"), metrics);
     }
 

@@ -1,22 +1,27 @@
 package io.meshscope.analyzer;
 
+import com.sun.net.httpserver.HttpServer;
 import io.meshscope.analyzer.http.GraphQueryServer;
 import io.meshscope.analyzer.streams.AnalyzerSettings;
 import io.meshscope.analyzer.streams.AnalyzerTopology;
 import io.meshscope.analyzer.streams.StreamsProperties;
 import io.meshscope.schemas.Topics;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +70,7 @@ public final class Analyzer implements AutoCloseable {
     });
     streams.setUncaughtExceptionHandler(e -> {
       log.error("analyzer stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
           .REPLACE_THREAD;
     });
     streams.start();
@@ -86,7 +91,7 @@ public final class Analyzer implements AutoCloseable {
   static int ensureTopics(AnalyzerConfig config) {
     AnalyzerSettings s = config.settings();
     // The Streams overrides carry the cluster's client settings (TLS, SASL): the Admin client needs them too.
-    Map<String, Object> adminConfig = new java.util.HashMap<>(config.streams());
+    Map<String, Object> adminConfig = new HashMap<>(config.streams());
     adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     try (Admin admin = Admin.create(adminConfig)) {
       int partitions;
@@ -96,7 +101,7 @@ public final class Analyzer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while checking topics", e);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         throw new IllegalStateException("cannot read topic " + s.accessLogTopic() + " on " + config.bootstrapServers()
             + " (does it exist?): " + e.getMessage(), e);
       }
@@ -129,8 +134,8 @@ public final class Analyzer implements AutoCloseable {
     }
     // Leave the group: a restarted or replacing instance then gets the partitions at once instead of
     // after the session timeout (45 s by default).
-    streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
-        org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    streams.close(CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
+        CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     stopped.countDown();
     log.info("analyzer stopped");
   }

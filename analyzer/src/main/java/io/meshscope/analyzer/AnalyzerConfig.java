@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -77,7 +78,7 @@ public record AnalyzerConfig(
     AnalyzerSettings t = settings;
     return "bootstrap.servers=" + bootstrapServers + " state.dir=" + stateDir + " http.port=" + httpPort
         + " topics=" + t.accessLogTopic() + "->" + t.graphTopic() + " edge.ttl=" + t.edgeTtl() + " aging.interval="
-        + t.agingInterval() + " egress.proxies=" + new java.util.TreeSet<>(t.egressProxies()) + " mesh.domain="
+        + t.agingInterval() + " egress.proxies=" + new TreeSet<>(t.egressProxies()) + " mesh.domain="
         + t.meshDomain() + " streams=" + new TreeMap<>(streams);
   }
 }

@@ -1,11 +1,11 @@
 package io.meshscope.bench;
 
+import io.meshscope.client.simulate.Entries;
 import io.meshscope.kafka.embedded.EmbeddedKafkaBroker;
 import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.StreamIdentity;
-import io.meshscope.client.simulate.Entries;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.TopicSerdes;
@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class AnalyzerBenchmark {
     int fanOut = 10;
     boolean profile = false;
     Path out = Path.of("bench", "results");
-    List<String> streamsProperties = new java.util.ArrayList<>();
+    List<String> streamsProperties = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--records" -> records = Long.parseLong(args[++i]);
@@ -95,7 +96,7 @@ public final class AnalyzerBenchmark {
       if (profile) {
         jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
       }
-      List<String> command = new java.util.ArrayList<>(List.of("analyzer", "--bootstrap-servers", bootstrap,
+      List<String> command = new ArrayList<>(List.of("analyzer", "--bootstrap-servers", bootstrap,
           "--state-dir", state.toString(), "--http-port", "-1", "--application-id", appId));
       streamsProperties.forEach(kv -> command.addAll(List.of("--streams-property", kv)));
       Process analyzer = Processes.java(log, jvm, "io.meshscope.cli.Meshscope", command.toArray(String[]::new));

@@ -9,8 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +37,7 @@ final class Processes {
   }
 
   static String await(Process p, Path log, Duration timeout) throws Exception {
-    if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException("timed out; see " + log);
     }
@@ -46,7 +50,7 @@ final class Processes {
 
   static String tail(String s) {
     String[] lines = s.split("\n");
-    return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 15), lines.length));
+    return String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 15), lines.length));
   }
 
   /** Peak resident set size of a process (VmHWM), in MiB. */
@@ -60,16 +64,16 @@ final class Processes {
   }
 
   /** CPU seconds (user + system) of a process, exited threads included, and of each live thread. */
-  record Cpu(double processSeconds, java.util.Map<String, Double> threadSeconds,
-      java.util.Map<String, String> threadNames) {
+  record Cpu(double processSeconds, Map<String, Double> threadSeconds,
+      Map<String, String> threadNames) {
 
     /**
      * Seconds used since {@code before}, by thread name with digits folded ({@code als-worker-3}
      * -> {@code als-worker-N}); a thread that started in between counts from zero. Threads that
      * ended in between are in {@link #processSeconds} only.
      */
-    java.util.Map<String, Double> byThreadSince(Cpu before) {
-      java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    Map<String, Double> byThreadSince(Cpu before) {
+      Map<String, Double> out = new TreeMap<>();
       threadSeconds.forEach((tid, seconds) -> out.merge(threadNames.get(tid),
           seconds - before.threadSeconds.getOrDefault(tid, 0.0), Double::sum));
       return out;
@@ -113,8 +117,8 @@ final class Processes {
 
   /** Reads /proc (Linux; zeros elsewhere). Ticks are USER_HZ, 1/100 s on Linux. */
   static Cpu cpu(long pid) {
-    java.util.Map<String, Double> seconds = new java.util.HashMap<>();
-    java.util.Map<String, String> names = new java.util.HashMap<>();
+    Map<String, Double> seconds = new HashMap<>();
+    Map<String, String> names = new HashMap<>();
     double process = ticks(Path.of("/proc/" + pid + "/stat"));
     Path tasks = Path.of("/proc/" + pid + "/task");
     if (Files.isDirectory(tasks)) {

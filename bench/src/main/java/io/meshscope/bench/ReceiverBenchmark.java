@@ -1,15 +1,16 @@
 package io.meshscope.bench;
 
+import io.meshscope.client.simulate.Entries;
+import io.meshscope.client.simulate.Topology;
 import io.meshscope.kafka.embedded.EmbeddedKafkaBroker;
 import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.StreamIdentity;
 import io.meshscope.receiver.sink.KafkaRecordSink;
-import io.meshscope.client.simulate.Entries;
-import io.meshscope.client.simulate.Topology;
 import io.meshscope.schemas.TopicSerdes;
 import io.meshscope.schemas.Topics;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -200,7 +202,7 @@ public final class ReceiverBenchmark {
       this.simLog = simLog;
     }
 
-    void until(java.util.function.BooleanSupplier done, long timeoutNanos, String what) throws Exception {
+    void until(BooleanSupplier done, long timeoutNanos, String what) throws Exception {
       long t0 = System.nanoTime();
       while (true) {
         String m = Processes.get(url);
@@ -283,7 +285,7 @@ public final class ReceiverBenchmark {
         if (!Double.isNaN(produced(url))) {
           return;
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // not listening yet
       }
       Thread.sleep(200);
@@ -297,7 +299,7 @@ public final class ReceiverBenchmark {
     return Processes.metric(Processes.get(url), PRODUCED);
   }
 
-  static int freePort() throws java.io.IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -3,7 +3,10 @@ package io.meshscope.bench;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.Closeable;
 import java.io.IOException;
+import javax.management.AttributeNotFoundException;
+import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -28,7 +31,7 @@ final class StreamsProgress implements Closeable {
     this.server = connector.getMBeanServerConnection();
     try {
       this.threads = new ObjectName("kafka.streams:type=stream-thread-metrics,*");
-    } catch (javax.management.MalformedObjectNameException e) {
+    } catch (MalformedObjectNameException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -59,7 +62,7 @@ final class StreamsProgress implements Closeable {
       Object total;
       try {
         total = server.getAttribute(thread, "process-total");
-      } catch (javax.management.AttributeNotFoundException | javax.management.InstanceNotFoundException e) {
+      } catch (AttributeNotFoundException | InstanceNotFoundException e) {
         continue; // not yet registered, or a thread that has just stopped
       }
       if (total instanceof Number n) {

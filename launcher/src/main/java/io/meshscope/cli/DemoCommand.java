@@ -3,11 +3,11 @@ package io.meshscope.cli;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.meshscope.client.simulate.Simulation;
+import io.meshscope.client.simulate.Topology;
 import io.meshscope.generator.GeneratorOptions;
 import io.meshscope.generator.domain.EmitDecision;
 import io.meshscope.generator.domain.RenderedSidecar;
-import io.meshscope.client.simulate.Simulation;
-import io.meshscope.client.simulate.Topology;
 import io.meshscope.schemas.Durations;
 import io.meshscope.schemas.SidecarRecommendation;
 import java.io.PrintStream;
@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -146,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
   private synchronized void show(EmitDecision d, Path file) {
     shown++;
     if (d.result() instanceof RenderedSidecar s) {
-      console.printf("%n--- %s (%s) ---%n%s%s%n", file, d.trigger().name().toLowerCase(java.util.Locale.ROOT),
+      console.printf("%n--- %s (%s) ---%n%s%s%n", file, d.trigger().name().toLowerCase(Locale.ROOT),
           s.yaml(), d.summaryText());
     } else {
       console.printf("%n--- %s: %s", d.workload().key(), d.summaryText());

@@ -2,9 +2,12 @@ package io.meshscope.cli;
 
 import io.meshscope.generator.GeneratorOptions;
 import io.meshscope.generator.SidecarGenerator;
+import io.meshscope.generator.domain.EmitTimings;
 import io.meshscope.schemas.Durations;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,12 +54,12 @@ final class GeneratorCommand implements Callable<Integer> {
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
         description = "Extra Kafka client setting for the generator's consumer and producer, repeatable "
             + "(e.g. security.protocol=SSL).")
-    java.util.Map<String, String> kafka = new java.util.HashMap<>();
+    Map<String, String> kafka = new HashMap<>();
 
     GeneratorOptions options(String bootstrap) {
       GeneratorOptions o = GeneratorOptions.defaults(bootstrap, out).withConfigFile(config).withKafkaProperties(kafka);
       if (quietPeriod != null || debounce != null) {
-        var defaults = io.meshscope.generator.domain.EmitTimings.defaults();
+        var defaults = EmitTimings.defaults();
         o = o.withTimings(
             quietPeriod == null ? defaults.quietPeriod() : Durations.require(quietPeriod, "--quiet-period"),
             debounce == null ? defaults.debounce() : Durations.require(debounce, "--debounce"));

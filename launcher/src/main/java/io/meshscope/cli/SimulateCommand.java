@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.meshscope.client.simulate.Simulation;
 import io.meshscope.client.simulate.Topology;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +113,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private ChannelCredentials credentials() throws java.io.IOException {
+  private ChannelCredentials credentials() throws IOException {
     if (tlsCa == null) {
       return InsecureChannelCredentials.create();
     }

@@ -4,11 +4,20 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Reads an {@link AccessRecord} with the streaming API: the analyzer reads one per entry and the
@@ -119,7 +128,7 @@ final class AccessRecordReader {
       for (int slot = set(hash), end = slot + WAYS; slot < end; slot++) {
         byte[] key = keys[slot];
         if (key != null && hashes[slot] == hash && from + key.length <= data.length
-            && java.util.Arrays.equals(key, 0, key.length, data, from, from + key.length)) {
+            && Arrays.equals(key, 0, key.length, data, from, from + key.length)) {
           hits++;
           return slot;
         }
@@ -138,7 +147,7 @@ final class AccessRecordReader {
     Reporter get(byte[] data, int from, int to, int hash) {
       for (int slot = set(hash), end = slot + WAYS; slot < end; slot++) {
         byte[] key = keys[slot];
-        if (key != null && hashes[slot] == hash && java.util.Arrays.equals(key, 0, key.length, data, from, to)) {
+        if (key != null && hashes[slot] == hash && Arrays.equals(key, 0, key.length, data, from, to)) {
           hits++;
           return values[slot];
         }
@@ -180,7 +189,7 @@ final class AccessRecordReader {
         return;
       }
       hashes[slot] = hash;
-      keys[slot] = java.util.Arrays.copyOfRange(data, from, to);
+      keys[slot] = Arrays.copyOfRange(data, from, to);
       values[slot] = reporter;
       bytes += length - old;
     }
@@ -200,26 +209,26 @@ final class AccessRecordReader {
     /** For the tables no projection reaches into (reporter, workload, peer): nothing skipped. */
     static final boolean[] NOTHING = new boolean[RECORD.length];
     // Required by the records' constructors: left empty, every record would fail the layout read.
-    private static final java.util.Set<String> REQUIRED =
-        java.util.Set.of("schemaVersion", "protocol", "upstreamCluster.name", "upstreamCluster.kind");
-    static final Projection NONE = of(java.util.Set.of());
+    private static final Set<String> REQUIRED =
+        Set.of("schemaVersion", "protocol", "upstreamCluster.name", "upstreamCluster.kind");
+    static final Projection NONE = of(Set.of());
 
     /**
      * @param skipped fields by name ({@code routeName}) or nested name ({@code request.path}): text,
      *     numbers and lists of text, not the fields the records require
      */
-    static Projection of(java.util.Set<String> skipped) {
-      java.util.Set<String> left = new java.util.HashSet<>(skipped);
+    static Projection of(Set<String> skipped) {
+      Set<String> left = new HashSet<>(skipped);
       Projection p = new Projection(mask(RECORD, "", left), mask(CLUSTER, "upstreamCluster.", left),
           mask(REQUEST, "request.", left));
       if (!left.isEmpty()) {
-        throw new IllegalArgumentException("cannot skip " + new java.util.TreeSet<>(left)
+        throw new IllegalArgumentException("cannot skip " + new TreeSet<>(left)
             + ": unknown, required, or not text, a number or a list of text");
       }
       return p;
     }
 
-    private static boolean[] mask(Field[] table, String prefix, java.util.Set<String> left) {
+    private static boolean[] mask(Field[] table, String prefix, Set<String> left) {
       boolean[] mask = new boolean[Math.max(table.length, RECORD.length)];
       for (int i = 0; i < table.length; i++) {
         String name = prefix + table[i].name();
@@ -243,7 +252,7 @@ final class AccessRecordReader {
    */
   record Field(String name, Kind kind, byte[] key, long[] words) {
     Field(String name, Kind kind) {
-      this(name, kind, ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      this(name, kind, ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII));
     }
 
     private Field(String name, Kind kind, byte[] key) {
@@ -251,8 +260,8 @@ final class AccessRecordReader {
     }
 
     private static long[] words(byte[] key) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(key, Math.max(8, key.length)))
-          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b = ByteBuffer.wrap(Arrays.copyOf(key, Math.max(8, key.length)))
+          .order(ByteOrder.LITTLE_ENDIAN);
       if (key.length <= 8) {
         return new long[] {b.getLong(0)};
       }
@@ -454,12 +463,12 @@ final class AccessRecordReader {
     } else if (s.charAt(19) != 'Z') {
       return Instant.parse(s);
     }
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month)
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > YearMonth.of(year, month)
         .lengthOfMonth() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
         || nanos < 0) {
       return Instant.parse(s); // a leap second, a bad date or a non-digit: the formatter's rules apply
     }
-    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+    long days = LocalDate.of(year, month, day).toEpochDay();
     return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
   }
 

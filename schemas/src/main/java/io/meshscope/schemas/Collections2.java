@@ -1,5 +1,7 @@
 package io.meshscope.schemas;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -17,13 +19,13 @@ final class Collections2 {
 
   /** Sorted so that what a record writes is byte-identical for the same content. */
   static SortedMap<String, String> sortedMap(Map<String, String> in) {
-    return in == null ? java.util.Collections.emptySortedMap()
-        : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(in));
+    return in == null ? Collections.emptySortedMap()
+        : Collections.unmodifiableSortedMap(new TreeMap<>(in));
   }
 
-  static <T extends Comparable<T>> SortedSet<T> sortedSet(java.util.Collection<T> in) {
-    return in == null ? java.util.Collections.emptySortedSet()
-        : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(in));
+  static <T extends Comparable<T>> SortedSet<T> sortedSet(Collection<T> in) {
+    return in == null ? Collections.emptySortedSet()
+        : Collections.unmodifiableSortedSet(new TreeSet<>(in));
   }
 
   static <T> T require(T value, String what) {

@@ -2,6 +2,7 @@ package io.meshscope.schemas;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +34,7 @@ public final class Durations {
     }
     if (t.startsWith("P") || t.startsWith("p")) {
       try {
-        Duration d = Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+        Duration d = Duration.parse(t.toUpperCase(Locale.ROOT));
         return d.isNegative() ? Optional.empty() : Optional.of(d);
       } catch (DateTimeParseException e) {
         return Optional.empty();

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -27,7 +29,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
 
   /** A faster writer for the common shape; null when Jackson must write the value. */
   interface FastWriter<T> {
-    byte[] write(T value) throws java.io.IOException;
+    byte[] write(T value) throws IOException;
   }
 
   private final Class<T> type;
@@ -60,7 +62,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     try {
       byte[] bytes = fastWriter == null ? null : fastWriter.write(value);
       return bytes != null ? bytes : writer.writeValueAsBytes(value);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new SerializationException("cannot write " + type.getSimpleName() + " to topic '" + topic + "'", e);
     }
   }
@@ -92,7 +94,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
           e.getOriginalMessage() + " at " + jsonPath(e) + preview(data), e);
     } catch (JacksonException e) {
       throw new MalformedRecordException(type.getSimpleName(), topic, e.getOriginalMessage() + preview(data), e);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new MalformedRecordException(type.getSimpleName(), topic, e.getMessage() + preview(data), e);
     }
   }
@@ -131,7 +133,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
   }
 
   @Override
-  public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+  public void configure(Map<String, ?> configs, boolean isKey) {
     // nothing to configure: one JSON format for every topic
   }
 

@@ -1,5 +1,7 @@
 package io.meshscope.schemas;
 
+import java.util.Set;
+
 /** The serde of each topic's value type; keys are plain UTF-8 strings ({@code namespace/name}). */
 public final class TopicSerdes {
   private TopicSerdes() {}
@@ -18,7 +20,7 @@ public final class TopicSerdes {
    * @throws IllegalArgumentException for a field that is unknown, required, or not text, a number or
    *     a list of text
    */
-  public static JsonSerde<AccessRecord> accessRecordWithout(java.util.Set<String> fields) {
+  public static JsonSerde<AccessRecord> accessRecordWithout(Set<String> fields) {
     return new JsonSerde<>(AccessRecord.class, new AccessRecordReader(Json.mapper().getFactory(),
         AccessRecordReader.Projection.of(fields))::read,
         new AccessRecordBytes(Json.mapper().writerFor(Reporter.class))::write);

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written AccessRecord writer must write exactly what the bean serializer writes. */
@@ -64,7 +66,7 @@ class AccessRecordBytesTest {
       String json = new String(expected, StandardCharsets.UTF_8);
       if (bytes == null) {
         // Jackson writes each surrogate as an escape: that is what the byte writer leaves to it.
-        assertTrue(java.util.regex.Pattern.compile("\\\\uD[89A-F][0-9A-F]{2}").matcher(json).find(),
+        assertTrue(Pattern.compile("\\\\uD[89A-F][0-9A-F]{2}").matcher(json).find(),
             "gave up without a surrogate: " + json);
       } else {
         written++;
@@ -211,7 +213,7 @@ class AccessRecordBytesTest {
   }
 
   private static Map<String, String> map(Random random) {
-    Map<String, String> m = new java.util.TreeMap<>(); // null values allowed, as in the records' own maps
+    Map<String, String> m = new TreeMap<>(); // null values allowed, as in the records' own maps
     for (int i = random.nextInt(5); i > 0; i--) {
       m.put(text(random, 0, 12), random.nextInt(8) == 0 ? null : text(random, 0, 20));
     }

@@ -4,12 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The streaming AccessRecord reader, with its bean-reader fallback, must answer as the bean reader alone. */
@@ -62,8 +71,8 @@ class AccessRecordReaderTest {
     Reporter[] pool = new Reporter[4];
     for (int i = 0; i < pool.length; i++) {
       pool[i] = new Reporter("sidecar", "sidecar~10.0.0." + i + "~pod-" + i + ".ns~ns.svc.cluster.local",
-          WorkloadRef.of("ns", "w" + i, java.util.Map.of("app", "w" + i)), "pod-" + i, List.of("10.0.0." + i),
-          java.util.Map.of("app", "w" + i, "version", "v1"), "1.24.0", "Kubernetes", "sa-" + i);
+          WorkloadRef.of("ns", "w" + i, Map.of("app", "w" + i)), "pod-" + i, List.of("10.0.0." + i),
+          Map.of("app", "w" + i, "version", "v1"), "1.24.0", "Kubernetes", "sa-" + i);
     }
     long hitsBefore = reader.memo().hits;
     for (int i = 0; i < 2_000; i++) {
@@ -89,8 +98,8 @@ class AccessRecordReaderTest {
     for (int i = 0; records.size() < 3_000; i++) {
       AccessRecord r = plainAscii(AccessRecordBytesTest.record(random, new Reporter("sidecar",
           "sidecar~10.0." + (i >> 8) + "." + (i & 255) + "~svc-" + i + "-pod.ns-" + i % 50 + "~ns-" + i % 50
-              + ".svc.cluster.local", WorkloadRef.of("ns-" + i % 50, "svc-" + i, java.util.Map.of("app", "svc-" + i)),
-          "svc-" + i + "-pod", List.of("10.0." + (i >> 8) + "." + (i & 255)), java.util.Map.of("app", "svc-" + i),
+              + ".svc.cluster.local", WorkloadRef.of("ns-" + i % 50, "svc-" + i, Map.of("app", "svc-" + i)),
+          "svc-" + i + "-pod", List.of("10.0." + (i >> 8) + "." + (i & 255)), Map.of("app", "svc-" + i),
           "1.30.3", "Kubernetes", "sa-" + i)));
       if (r != null) {
         records.add(fast.serialize("t", r));
@@ -100,7 +109,7 @@ class AccessRecordReaderTest {
       assertEquals(beans.deserialize("t", bytes), WriterLayoutReader.read(bytes, memo));
     }
     assertEquals(0, memo.hits);
-    java.util.Collections.shuffle(records, random);
+    Collections.shuffle(records, random);
     for (byte[] bytes : records) {
       assertEquals(beans.deserialize("t", bytes), WriterLayoutReader.read(bytes, memo));
     }
@@ -113,9 +122,9 @@ class AccessRecordReaderTest {
     AccessRecordReader.ReporterMemo memo = new AccessRecordReader.ReporterMemo();
     Random random = new Random(14);
     String labels = "x".repeat(1_500);
-    java.util.function.IntFunction<byte[]> record = i -> plainRecordBytes(random, new Reporter("sidecar",
-        "sidecar~10.0.0.1~pod-" + i + ".ns~ns.svc.cluster.local", WorkloadRef.of("ns", "w" + i, java.util.Map.of()),
-        "pod-" + i, List.of(), java.util.Map.of("big", labels), "1.30.3", "Kubernetes", "sa"));
+    IntFunction<byte[]> record = i -> plainRecordBytes(random, new Reporter("sidecar",
+        "sidecar~10.0.0.1~pod-" + i + ".ns~ns.svc.cluster.local", WorkloadRef.of("ns", "w" + i, Map.of()),
+        "pod-" + i, List.of(), Map.of("big", labels), "1.30.3", "Kubernetes", "sa"));
     for (int i = 0; i < 4_000; i++) {
       WriterLayoutReader.read(record.apply(i), memo);
     }
@@ -145,7 +154,7 @@ class AccessRecordReaderTest {
     return fast.serialize("t", r);
   }
 
-  private static final java.util.Set<String> SKIPPED = java.util.Set.of("logName", "httpVersion",
+  private static final Set<String> SKIPPED = Set.of("logName", "httpVersion",
       "upstreamRemoteAddress", "responseCode", "responseCodeDetails", "responseFlags", "bytesReceived", "bytesSent",
       "durationMicros", "routeName", "peerSans", "flags", "request.method", "request.path", "upstreamCluster.subset");
 
@@ -191,8 +200,8 @@ class AccessRecordReaderTest {
   @Test
   void aProjectionRefusesFieldsItCannotLeaveEmpty() {
     for (String field : List.of("protocol", "reporter", "startTime", "upstreamCluster.kind", "request", "nosuch")) {
-      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-          () -> AccessRecordReader.Projection.of(java.util.Set.of(field)), field);
+      Assertions.assertThrows(IllegalArgumentException.class,
+          () -> AccessRecordReader.Projection.of(Set.of(field)), field);
     }
   }
 
@@ -202,8 +211,8 @@ class AccessRecordReaderTest {
     Random random = new Random(9);
     String labels = "x".repeat(1_500);
     for (int i = 0; i < 4_000; i++) {
-      Reporter reporter = new Reporter("sidecar", null, WorkloadRef.of("ns", "w" + i, java.util.Map.of()), null,
-          List.of(), java.util.Map.of("big", labels), null, null, null);
+      Reporter reporter = new Reporter("sidecar", null, WorkloadRef.of("ns", "w" + i, Map.of()), null,
+          List.of(), Map.of("big", labels), null, null, null);
       byte[] bytes = Json.mapper().writeValueAsBytes(AccessRecordBytesTest.record(random, reporter));
       assertEquals(beans.deserialize("t", bytes), own.read(bytes));
     }
@@ -219,25 +228,25 @@ class AccessRecordReaderTest {
         "2024-02-29T23:59:59.999999999Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.123456Z",
         "1970-01-01T00:00:00.000Z"));
     for (int i = 0; i < 20_000; i++) {
-      samples.add(java.time.Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L),
+      samples.add(Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L),
           random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000)).toString());
     }
     for (String s : samples) {
-      assertEquals(java.time.Instant.parse(s), AccessRecordReader.instant(s), s);
+      assertEquals(Instant.parse(s), AccessRecordReader.instant(s), s);
     }
     for (String bad : List.of("2023-02-29T00:00:00Z", "2026-11-26T24:00:00Z", "2026-11-26T06:00:00.Z",
         "2026-11-26T06:00:00.1234567890Z", "2026-11-26T06:0a:00Z", "2026-11-26 06:00:00Z", "2026-13-01T00:00:00Z",
         "2026-11-26T06:00:60Z", "+2026-11-26T06:00:00Z", "2026-11-26T06:00:00+01:00")) {
       String viaParse;
       try {
-        viaParse = String.valueOf(java.time.Instant.parse(bad));
-      } catch (java.time.format.DateTimeParseException e) {
+        viaParse = String.valueOf(Instant.parse(bad));
+      } catch (DateTimeParseException e) {
         viaParse = "refused";
       }
       String viaReader;
       try {
         viaReader = String.valueOf(AccessRecordReader.instant(bad));
-      } catch (java.time.format.DateTimeParseException e) {
+      } catch (DateTimeParseException e) {
         viaReader = "refused";
       }
       assertEquals(viaParse, viaReader, bad);
@@ -311,7 +320,7 @@ class AccessRecordReaderTest {
       return f.textNode(node.asText().replaceAll("[^A-Za-z0-9./:-]", ""));
     }
     if (node.isArray()) {
-      com.fasterxml.jackson.databind.node.ArrayNode a = f.arrayNode();
+      ArrayNode a = f.arrayNode();
       node.forEach(n -> a.add(sanitized(n)));
       return a;
     }
@@ -331,7 +340,7 @@ class AccessRecordReaderTest {
     switch (random.nextInt(3)) {
       case 0 -> bytes[at] = REPLACEMENTS[random.nextInt(REPLACEMENTS.length)];
       case 1 -> bytes[at] = (byte) (0xC0 | random.nextInt(64)); // a UTF-8 lead byte, likely malformed
-      default -> bytes = java.util.Arrays.copyOf(bytes, at); // cut short
+      default -> bytes = Arrays.copyOf(bytes, at); // cut short
     }
     return bytes;
   }

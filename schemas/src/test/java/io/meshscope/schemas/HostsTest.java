@@ -3,6 +3,7 @@ package io.meshscope.schemas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,7 +68,7 @@ class HostsTest {
 
   @org.junit.jupiter.api.Test
   void labelScanAgreesWithSplittingOnRandomNames() {
-    java.util.Random random = new java.util.Random(3);
+    Random random = new Random(3);
     String alphabet = "ab09-.Z_";
     for (int n = 0; n < 50_000; n++) {
       StringBuilder b = new StringBuilder();

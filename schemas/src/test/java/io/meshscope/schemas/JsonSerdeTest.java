@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +47,7 @@ class JsonSerdeTest {
   @MethodSource("samples")
   void readerIgnoresFieldsFromANewerWriter(Object sample) throws Exception {
     JsonSerde<Object> serde = serdeFor(sample);
-    var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(serde.serialize("t", sample));
+    var node = (ObjectNode) Json.mapper().readTree(serde.serialize("t", sample));
     node.put("fieldFromTheFuture", "ignored");
     node.putObject("nestedFromTheFuture").put("x", 1);
     assertEquals(sample, serde.deserialize("t", Json.mapper().writeValueAsBytes(node)));
@@ -80,7 +82,7 @@ class JsonSerdeTest {
   @Test
   void truncatedJsonIsAClearError() {
     byte[] bytes = TopicSerdes.dependencyGraph().serialize("t", SampleRecords.dependencyGraph());
-    byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+    byte[] truncated = Arrays.copyOf(bytes, bytes.length / 2);
     MalformedRecordException e = assertThrows(MalformedRecordException.class,
         () -> TopicSerdes.dependencyGraph().deserialize("graphs", truncated));
     assertTrue(e.getMessage().contains("Unexpected end-of-input"), e.getMessage());

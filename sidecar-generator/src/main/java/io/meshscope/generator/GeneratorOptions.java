@@ -3,6 +3,7 @@ package io.meshscope.generator;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,18 +25,18 @@ public record GeneratorOptions(
     Optional<Path> configFile,
     Optional<Duration> quietPeriod,
     Optional<Duration> debounce,
-    java.util.Map<String, String> kafka) {
+    Map<String, String> kafka) {
 
   public GeneratorOptions {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("bootstrap servers are required");
     }
-    kafka = java.util.Map.copyOf(kafka);
+    kafka = Map.copyOf(kafka);
   }
 
   public static GeneratorOptions defaults(String bootstrapServers, Path outDir) {
     return new GeneratorOptions(bootstrapServers, Topics.DEPENDENCY_GRAPHS, Topics.SIDECARS, Topics.DEAD_LETTERS,
-        outDir, Optional.empty(), Optional.empty(), Optional.empty(), java.util.Map.of());
+        outDir, Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
   }
 
   public GeneratorOptions withTimings(Duration quiet, Duration debounce) {
@@ -58,7 +59,7 @@ public record GeneratorOptions(
         debounce, kafka);
   }
 
-  public GeneratorOptions withKafkaProperties(java.util.Map<String, String> properties) {
+  public GeneratorOptions withKafkaProperties(Map<String, String> properties) {
     return new GeneratorOptions(bootstrapServers, graphTopic, sidecarTopic, deadLetterTopic, outDir, configFile,
         quietPeriod, debounce, properties);
   }

@@ -1,5 +1,7 @@
 package io.meshscope.client.simulate;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.UInt32Value;
@@ -14,6 +16,7 @@ import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPRequestProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import java.time.Instant;
 import java.util.Map;
@@ -119,11 +122,11 @@ public final class Entries {
     return common(start, "inbound|" + port + "||", "10.44.9.9", port)
         .setDownstreamRemoteAddress(address(callerIp, 40000 + port % 1000))
         .setDownstreamDirectRemoteAddress(address(callerIp, 40000 + port % 1000))
-        .putFilterStateObjects("downstream_peer", com.google.protobuf.Any.pack(peer.build()))
-        .setTlsProperties(io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.newBuilder()
-            .setTlsVersion(io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.TLSVersion.TLSv1_3)
-            .setPeerCertificateProperties(io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties
-                .newBuilder().addSubjectAltName(io.envoyproxy.envoy.data.accesslog.v3.TLSProperties
+        .putFilterStateObjects("downstream_peer", Any.pack(peer.build()))
+        .setTlsProperties(TLSProperties.newBuilder()
+            .setTlsVersion(TLSProperties.TLSVersion.TLSv1_3)
+            .setPeerCertificateProperties(TLSProperties.CertificateProperties
+                .newBuilder().addSubjectAltName(TLSProperties
                     .CertificateProperties.SubjectAltName.newBuilder().setUri(sa))));
   }
 
@@ -135,7 +138,7 @@ public final class Entries {
         .setDownstreamLocalAddress(address(serviceIp, port))
         .setDownstreamRemoteAddress(address("10.44.0.12", 43210))
         .setUpstreamRemoteAddress(address("10.44.1.9", port))
-        .setDuration(com.google.protobuf.Duration.newBuilder().setNanos(4_500_000));
+        .setDuration(Duration.newBuilder().setNanos(4_500_000));
   }
 
   static Address address(String ip, int port) {

@@ -19,7 +19,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One ALS stream as Envoy's gRPC access logger opens it: the identifier goes in the first message
@@ -170,7 +172,7 @@ public final class EnvoyAlsClient implements AutoCloseable {
     requests.onCompleted();
     try {
       done.get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("ALS stream did not complete cleanly: " + e.getMessage(), e);
     }
   }

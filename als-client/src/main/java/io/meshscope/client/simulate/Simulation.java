@@ -1,7 +1,11 @@
 package io.meshscope.client.simulate;
 
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.grpc.Channel;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -27,10 +32,10 @@ public final class Simulation {
    * @param ratePerSecond entries per second across all streams; 0 = as fast as the receiver takes them
    */
   public record Settings(long entries, int streamsPerProxy, int batchSize, long flushIntervalMillis,
-      long ratePerSecond, Instant start, java.time.Duration step, boolean prebuilt) {
+      long ratePerSecond, Instant start, Duration step, boolean prebuilt) {
 
     public Settings(long entries, int streamsPerProxy, int batchSize, long flushIntervalMillis, long ratePerSecond,
-        Instant start, java.time.Duration step) {
+        Instant start, Duration step) {
       this(entries, streamsPerProxy, batchSize, flushIntervalMillis, ratePerSecond, start, step, false);
     }
 
@@ -86,7 +91,7 @@ public final class Simulation {
           try {
             f.get(1, TimeUnit.SECONDS);
             break;
-          } catch (java.util.concurrent.TimeoutException e) {
+          } catch (TimeoutException e) {
             progress.accept(sent.get());
           }
         }
@@ -153,13 +158,13 @@ public final class Simulation {
    * CPU goes to sending, as Envoy's would, not to building protobufs on the receiver's machine.
    */
   private void sendPrebuilt(EnvoyAlsClient client,
-      io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage.Identifier identity, Topology.Proxy proxy,
+      StreamAccessLogsMessage.Identifier identity, Topology.Proxy proxy,
       List<LogItem> log, long entries) throws Exception {
     // Serialized once: the simulator then costs little more CPU than Envoy would.
-    List<io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage> batches = new ArrayList<>();
+    List<StreamAccessLogsMessage> batches = new ArrayList<>();
     List<byte[]> wire = new ArrayList<>();
     for (int b = 0; b < 8; b++) {
-      var m = io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage.newBuilder();
+      var m = StreamAccessLogsMessage.newBuilder();
       for (int i = 0; i < settings.batchSize(); i++) {
         LogItem item = log.get((b * settings.batchSize() + i) % log.size());
         m.getHttpLogsBuilder().addLogEntry(httpEntry(item, settings.start().plusMillis(b * settings.batchSize() + i)));
@@ -188,7 +193,7 @@ public final class Simulation {
   }
 
   /** The caller's outbound entry, or the callee's inbound one when the item names a caller. */
-  private static io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry httpEntry(LogItem item, Instant at) {
+  private static HTTPAccessLogEntry httpEntry(LogItem item, Instant at) {
     Topology.Call call = item.call();
     Topology.Proxy c = item.caller();
     return c == null ? Entries.outboundHttp(at, call.host(), call.port(), call.path(), 200)
@@ -196,7 +201,7 @@ public final class Simulation {
             c.pod(), c.ip());
   }
 
-  private static io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry tcpEntry(LogItem item, Instant at) {
+  private static TCPAccessLogEntry tcpEntry(LogItem item, Instant at) {
     Topology.Call call = item.call();
     Topology.Proxy c = item.caller();
     return c == null ? Entries.outboundTcp(at, call.host(), call.port(), 512, 4096)
@@ -204,6 +209,6 @@ public final class Simulation {
   }
 
   public static Settings defaults(long entries) {
-    return new Settings(entries, 1, 100, 1_000, 0, Clock.systemUTC().instant(), java.time.Duration.ZERO);
+    return new Settings(entries, 1, 100, 1_000, 0, Clock.systemUTC().instant(), Duration.ZERO);
   }
 }

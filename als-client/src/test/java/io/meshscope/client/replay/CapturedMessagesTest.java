@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Struct;
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
@@ -39,7 +40,7 @@ class CapturedMessagesTest {
   }
 
   private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry
-      .newBuilder().add(com.google.protobuf.Struct.getDescriptor()).build());
+      .newBuilder().add(Struct.getDescriptor()).build());
 
   @Test
   void readsPrettyPrintedJsonMessagesOneAfterAnother() throws Exception {
@@ -65,7 +66,7 @@ class CapturedMessagesTest {
   @Test
   void readsProtobufTextFormatSeparatedByDashes() throws Exception {
     TextFormat.Printer text = TextFormat.printer().usingTypeRegistry(TypeRegistry.newBuilder()
-        .add(com.google.protobuf.Struct.getDescriptor()).build());
+        .add(Struct.getDescriptor()).build());
     StreamAccessLogsMessage.Builder later = StreamAccessLogsMessage.newBuilder();
     later.getTcpLogsBuilder().addLogEntry(Entries.outboundTcp(T, "mongodb.bookinfo.svc.cluster.local", 27017, 1, 2));
     Path f = dir.resolve("capture.txtpb");
@@ -94,8 +95,8 @@ class CapturedMessagesTest {
         "}",
         "request { authority: \"reviews:9080\" }", ""));
     StreamAccessLogsMessage m = CapturedMessages.read(f).get(0).message();
-    com.google.protobuf.Struct peer = m.getHttpLogs().getLogEntry(0).getCommonProperties()
-        .getFilterStateObjectsOrThrow("downstream_peer").unpack(com.google.protobuf.Struct.class);
+    Struct peer = m.getHttpLogs().getLogEntry(0).getCommonProperties()
+        .getFilterStateObjectsOrThrow("downstream_peer").unpack(Struct.class);
     assertEquals("bookinfo", peer.getFieldsOrThrow("namespace").getStringValue());
   }
 

@@ -8,6 +8,7 @@ import io.meshscope.schemas.WorkloadRef;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -125,7 +126,7 @@ public final class IdentityParser {
     Struct.Builder flat = Struct.newBuilder();
     meta.getFieldsMap().forEach((k, v) -> {
       // Istio's own keys are upper case; pod labels are not.
-      if (!k.equals(k.toUpperCase(java.util.Locale.ROOT))) {
+      if (!k.equals(k.toUpperCase(Locale.ROOT))) {
         flat.putFields(k, v);
       }
     });

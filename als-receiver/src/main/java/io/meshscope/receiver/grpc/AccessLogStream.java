@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.meshscope.receiver.domain.CallerKey;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.FieldValues;
 import io.meshscope.receiver.domain.IdentityParser;
@@ -16,6 +17,7 @@ import io.meshscope.receiver.wire.RawEntry;
 import io.meshscope.receiver.wire.WireDecoder;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +68,7 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
     WireDecoder.Batch batch = incoming.batch();
     if (identity == null) {
       identity = batch.identifier() != null ? IdentityParser.parse(batch.identifier()) : StreamIdentity.NONE;
-      metrics.rejected(identity.known() ? identity.rejections() : java.util.List.of());
+      metrics.rejected(identity.known() ? identity.rejections() : List.of());
       if (identity.known()) {
         log.info("stream {} from {}: {} {} ({})", id, peer, identity.reporter().role(),
             identity.reporter().workload().key(), identity.logName());
@@ -74,7 +76,7 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
         log.warn("stream {} from {}: {}; its entries are forwarded flagged, keyed {}", id, peer,
             batch.identifier() != null ? "identity refused (node id '" + FieldValues.forLog(
                 batch.identifier().getNode().getId()) + "')" : "first message carries no identifier",
-            io.meshscope.receiver.domain.CallerKey.UNKNOWN);
+            CallerKey.UNKNOWN);
       }
     }
     if (batch.protocol() == WireDecoder.Protocol.NONE) {

@@ -3,6 +3,7 @@ package io.meshscope.receiver.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.meshscope.schemas.UpstreamCluster;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,7 +36,7 @@ class ClusterNamesTest {
   @org.junit.jupiter.api.Test
   void randomNamesParseAsSplittingOnBarsDoes() {
     String[] pieces = {"|", "|", "|", "outbound", "inbound", "9080", "65536", "0", "v1", "reviews.bookinfo", "", "x|"};
-    java.util.Random r = new java.util.Random(3);
+    Random r = new Random(3);
     for (int i = 0; i < 50_000; i++) {
       StringBuilder b = new StringBuilder();
       for (int k = r.nextInt(9); k > 0; k--) {

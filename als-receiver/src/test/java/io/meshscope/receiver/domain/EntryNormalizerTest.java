@@ -8,15 +8,20 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.BytesValue;
+import com.google.protobuf.Duration;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
+import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
 import io.meshscope.client.simulate.Entries;
 import io.meshscope.receiver.wire.RawEntry;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.PeerMetadata;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,8 +37,8 @@ class EntryNormalizerTest {
   void aForgedDurationNeverOverflowsIntoANegativeOne() {
     for (long seconds : new long[] {0, 1, 9_223_372_036_853L, Long.MAX_VALUE}) {
       for (int nanos : new int[] {0, 999_999_999, Integer.MAX_VALUE}) {
-        var entry = io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry.newBuilder().setCommonProperties(
-            AccessLogCommon.newBuilder().setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(seconds)
+        var entry = TCPAccessLogEntry.newBuilder().setCommonProperties(
+            AccessLogCommon.newBuilder().setDuration(Duration.newBuilder().setSeconds(seconds)
                 .setNanos(nanos))).build();
         Long micros = EntryNormalizer.tcp(entry, StreamIdentity.NONE, Instant.EPOCH).record().durationMicros();
         assertTrue(micros != null && micros >= 0, seconds + "s " + nanos + "ns gave " + micros);
@@ -175,7 +180,7 @@ class EntryNormalizerTest {
     b.addOffset(9, cluster, 0);
     b.finish(b.endTable());
     Any any = Any.pack(BytesValue.of(ByteString.copyFrom(b.sizedByteArray())));
-    List<Rejection> rejections = new java.util.ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
     PeerMetadata peer = PeerMetadataDecoder.decode(peers("wasm.upstream_peer", any), true, rejections, null);
     assertEquals("wasm.upstream_peer", peer.source());
     assertEquals("bookinfo", peer.namespace());
@@ -190,7 +195,7 @@ class EntryNormalizerTest {
   void corruptFlatNodeIsCountedNotThrown() {
     byte[] junk = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 1, 2, 3, 4};
     Any any = Any.pack(BytesValue.of(ByteString.copyFrom(junk)));
-    List<Rejection> rejections = new java.util.ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
     assertNull(PeerMetadataDecoder.decode(peers("wasm.downstream_peer", any), false, rejections, null));
     assertEquals(List.of(Rejection.MALFORMED_PEER_METADATA), rejections);
   }
@@ -200,19 +205,19 @@ class EntryNormalizerTest {
     // A truncated length-delimited field: not a Struct.
     Any any = Any.newBuilder().setTypeUrl("type.googleapis.com/google.protobuf.Struct")
         .setValue(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x01})).build();
-    List<Rejection> rejections = new java.util.ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
     assertNull(PeerMetadataDecoder.decode(peers("upstream_peer", any), true, rejections, null));
     assertEquals(List.of(Rejection.MALFORMED_PEER_METADATA), rejections);
   }
 
   @Test
   void theTypeUrlDecidesWhatAnAnyHoldsAsAnyIsWould() {
-    String struct = com.google.protobuf.Struct.getDescriptor().getFullName();
+    String struct = Struct.getDescriptor().getFullName();
     for (String url : List.of("type.googleapis.com/google.protobuf.Struct", "x/google.protobuf.Struct",
         "/google.protobuf.Struct", "google.protobuf.Struct", "type.googleapis.com/xgoogle.protobuf.Struct",
         "type.googleapis.com/google.protobuf.Structs", "", "type.googleapis.com/google.protobuf.BytesValue")) {
       Any any = Any.newBuilder().setTypeUrl(url).build();
-      assertEquals(any.is(com.google.protobuf.Struct.class), PeerMetadataDecoder.holds(any.getTypeUrl(), struct), url);
+      assertEquals(any.is(Struct.class), PeerMetadataDecoder.holds(any.getTypeUrl(), struct), url);
     }
   }
 
@@ -220,7 +225,7 @@ class EntryNormalizerTest {
   void forgedTimestampIsClampedNotFatal() {
     HTTPAccessLogEntry e = Entries.outboundHttp(START, "reviews.bookinfo.svc.cluster.local", 9080, "/", 200);
     e = e.toBuilder().setCommonProperties(e.getCommonProperties().toBuilder()
-        .setStartTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(-5))).build();
+        .setStartTime(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(-5))).build();
     assertTrue(EntryNormalizer.http(e, PRODUCTPAGE, NOW).record().startTime().isAfter(START));
   }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -18,6 +19,7 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.Value;
+import com.google.protobuf.WireFormat;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.EnvoyInternalAddress;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -34,8 +36,9 @@ import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties
 import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
-import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.client.simulate.Entries;
+import io.meshscope.receiver.domain.EntryNormalizer;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -74,7 +77,7 @@ class WireDecoderTest {
     // merges into the earlier value.
     Random r = new Random(7);
     for (int i = 0; i < 3000; i++) {
-      java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
       for (int k = 2 + r.nextInt(2); k > 0; k--) {
         all.writeBytes(message(r).toByteArray());
       }
@@ -98,14 +101,14 @@ class WireDecoderTest {
         System.arraycopy(c, 0, bc, b.length, c.length);
         b = bc;
       }
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(out);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      CodedOutputStream o = CodedOutputStream.newInstance(out);
       o.writeTag(tcp ? StreamAccessLogsMessage.TCP_LOGS_FIELD_NUMBER : StreamAccessLogsMessage.HTTP_LOGS_FIELD_NUMBER,
-          com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+          WireFormat.WIRETYPE_LENGTH_DELIMITED);
       int entry = a.length + b.length;
-      o.writeUInt32NoTag(com.google.protobuf.CodedOutputStream.computeTagSize(1)
-          + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(entry) + entry);
-      o.writeTag(1, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      o.writeUInt32NoTag(CodedOutputStream.computeTagSize(1)
+          + CodedOutputStream.computeUInt32SizeNoTag(entry) + entry);
+      o.writeTag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       o.writeUInt32NoTag(entry);
       o.writeRawBytes(a);
       o.writeRawBytes(b);

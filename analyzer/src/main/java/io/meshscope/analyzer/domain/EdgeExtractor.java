@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The rules that turn an access record into observations about workloads (architecture.md, "Edges"):
@@ -43,7 +44,7 @@ public final class EdgeExtractor {
     this.hosts = hosts;
     this.egressProxies = Set.copyOf(egressProxies);
     this.egressProxyNames = egressProxies.stream().map(p -> p.substring(p.lastIndexOf('/') + 1))
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   public List<Observation> extract(AccessRecord r, Directory directory) {

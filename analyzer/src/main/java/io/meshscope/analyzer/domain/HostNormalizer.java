@@ -5,6 +5,7 @@ import io.meshscope.schemas.SafeText;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Turns what a log names as the callee (an authority, a cluster's host) into a graph host, or says
@@ -86,10 +87,10 @@ public final class HostNormalizer {
     return problem.isPresent() ? refuse(raw, problem.get().label()) : new Result(host, null, null);
   }
 
-  private static final java.util.regex.Pattern NAMESPACE =
-      java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  private static final java.util.regex.Pattern WORKLOAD =
-      java.util.regex.Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,251}[A-Za-z0-9])?");
+  private static final Pattern NAMESPACE =
+      Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern WORKLOAD =
+      Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,251}[A-Za-z0-9])?");
 
   /** Peer metadata is forgeable: only names Kubernetes could have become graph keys. */
   public static boolean isKubernetesName(String namespace) {

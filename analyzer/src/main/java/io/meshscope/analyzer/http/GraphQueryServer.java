@@ -124,7 +124,7 @@ public final class GraphQueryServer implements AutoCloseable {
     }
   }
 
-  private void all(HttpExchange ex, String type, java.util.function.Function<List<DependencyGraph>, String> render)
+  private void all(HttpExchange ex, String type, Function<List<DependencyGraph>, String> render)
       throws IOException {
     try {
       send(ex, 200, type, render.apply(everywhere()));

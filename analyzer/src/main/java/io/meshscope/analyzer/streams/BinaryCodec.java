@@ -1,6 +1,7 @@
 package io.meshscope.analyzer.streams;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -205,7 +206,7 @@ final class BinaryCodec {
       }
       try {
         return Instant.ofEpochSecond(seconds, nanos);
-      } catch (java.time.DateTimeException | ArithmeticException e) {
+      } catch (DateTimeException | ArithmeticException e) {
         throw new CorruptException("instant out of range at byte " + pos + ": " + e.getMessage());
       }
     }

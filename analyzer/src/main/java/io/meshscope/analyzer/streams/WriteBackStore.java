@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
@@ -266,7 +267,7 @@ final class WriteBackStore<V> implements StateStore, CachedStateStore<String, V>
   }
 
   @Override
-  public org.apache.kafka.streams.query.Position getPosition() {
+  public Position getPosition() {
     return inner.getPosition();
   }
 

@@ -5,22 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshscope.analyzer.domain.GraphMerge;
+import io.meshscope.analyzer.domain.GraphState;
+import io.meshscope.kafka.test.FixedTimeDriver;
 import io.meshscope.receiver.domain.StreamIdentity;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.Edge;
+import io.meshscope.schemas.PeerMetadata;
 import io.meshscope.schemas.RejectedHost;
-import io.meshscope.kafka.test.FixedTimeDriver;
 import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.UpstreamCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -74,7 +80,7 @@ class AnalyzerTopologyTest {
         TopicSerdes.dependencyGraph().deserializer());
     repartitioned = driver.createOutputTopic(
         StreamsProperties.APPLICATION_ID + "-observations-by-workload-repartition", new StringDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -92,9 +98,9 @@ class AnalyzerTopologyTest {
 
   /** What the store holds now: refused values show here (and over HTTP) without republishing. */
   private DependencyGraph stored(String key) {
-    WriteBackStore<io.meshscope.analyzer.domain.GraphState> store =
-        (WriteBackStore<io.meshscope.analyzer.domain.GraphState>) driver.getStateStore(AnalyzerSettings.GRAPH_STORE);
-    return io.meshscope.analyzer.domain.GraphMerge.toGraph(store.read(key), T);
+    WriteBackStore<GraphState> store =
+        (WriteBackStore<GraphState>) driver.getStateStore(AnalyzerSettings.GRAPH_STORE);
+    return GraphMerge.toGraph(store.read(key), T);
   }
 
   private static Set<String> hosts(DependencyGraph g) {
@@ -208,7 +214,7 @@ class AnalyzerTopologyTest {
   @Test
   void preIstio18InboundClusterNamesTheService() {
     AccessRecord r = Records.inbound(REVIEWS, T, 9080, "bookinfo", "productpage", "v1", "10.44.0.10");
-    r = withCluster(r, new io.meshscope.schemas.UpstreamCluster("inbound|9080|http|reviews-svc" + SVC, "inbound",
+    r = withCluster(r, new UpstreamCluster("inbound|9080|http|reviews-svc" + SVC, "inbound",
         9080, null, "reviews-svc" + SVC));
     send(r);
     assertEquals(Set.of("reviews-svc" + SVC), hosts(latest().get("bookinfo/productpage")));
@@ -227,7 +233,7 @@ class AnalyzerTopologyTest {
   void aReporterIsAnnouncedOnceAndAgainWhenItsDailyRefreshIsDue() {
     TestOutputTopic<String, byte[]> directory = driver.createOutputTopic(
         AnalyzerSettings.defaults().directoryTopic(), new StringDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        new ByteArrayDeserializer());
     for (int hour = 0; hour < 24; hour++) {
       send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(hour)), "details" + SVC, 9080));
     }
@@ -246,7 +252,7 @@ class AnalyzerTopologyTest {
     // record (it did, and two live claimants flooded the directory), only at its daily refresh.
     TestOutputTopic<String, byte[]> directory = driver.createOutputTopic(
         AnalyzerSettings.defaults().directoryTopic(), new StringDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        new ByteArrayDeserializer());
     StreamIdentity ratings = Records.sidecar("bookinfo", "ratings", "v1", "10.44.0.10"); // productpage's IP
     send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080));
     send(Records.outbound(ratings, T.plusSeconds(1), "details" + SVC, 9080));
@@ -379,7 +385,7 @@ class AnalyzerTopologyTest {
     assertEquals("bookinfo/productpage", letter.key());
     assertEquals(written, letter.getRecordTime());
     assertEquals("{not json", new String(letter.value(), StandardCharsets.UTF_8));
-    Map<String, String> headers = new java.util.HashMap<>();
+    Map<String, String> headers = new HashMap<>();
     for (Header h : letter.headers()) {
       headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
     }
@@ -423,7 +429,7 @@ class AnalyzerTopologyTest {
     assertEquals(50, g.rejected().size(), "refused values are capped too");
   }
 
-  private static AccessRecord withCluster(AccessRecord r, io.meshscope.schemas.UpstreamCluster c) {
+  private static AccessRecord withCluster(AccessRecord r, UpstreamCluster c) {
     return new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), r.reporter(), r.logName(), r.protocol(),
         r.httpVersion(), c, r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
         r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
@@ -432,7 +438,7 @@ class AnalyzerTopologyTest {
   }
 
   private static AccessRecord withPeer(AccessRecord r, String ns, String app) {
-    io.meshscope.schemas.PeerMetadata peer = new io.meshscope.schemas.PeerMetadata("downstream_peer", ns, app,
+    PeerMetadata peer = new PeerMetadata("downstream_peer", ns, app,
         app + "-pod", null, "Kubernetes", Map.of());
     return new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), r.reporter(), r.logName(), r.protocol(),
         r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,7 @@ class HomePartitionTest {
       int partitions = 1 + random.nextInt(64);
       int expected = BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions);
       HomePartition home = new HomePartition(partitions);
-      assertEquals(java.util.Optional.of(java.util.Set.of(expected)),
+      assertEquals(Optional.of(Set.of(expected)),
           HomePartition.<Object>partitioner().partitions("t", key, null, partitions), "the repartition topic agrees");
       for (int p = 0; p < partitions; p++) {
         assertEquals(p == expected, home.isHome(key, p), key + " on partition " + p + " of " + partitions);

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
@@ -113,7 +114,7 @@ class InternalSerdesTest {
       }
       edges.put("svc-" + random.nextInt(1000) + ".ns.svc.cluster.local", new GraphState.EdgeState(instant(random),
           instant(random), random.nextLong(0, Long.MAX_VALUE), ports, Set.of("HTTP", "TCP").stream()
-          .filter(x -> random.nextBoolean()).collect(java.util.stream.Collectors.toSet()),
+          .filter(x -> random.nextBoolean()).collect(Collectors.toSet()),
           Set.of("outbound", random.nextBoolean() ? "inbound" : "passthrough"), random.nextBoolean()));
     }
     Map<String, GraphState.RejectedState> rejected = new HashMap<>();

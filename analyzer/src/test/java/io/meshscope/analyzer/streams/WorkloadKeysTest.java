@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 class WorkloadKeysTest {
@@ -57,8 +58,8 @@ class WorkloadKeysTest {
         default -> ("ns/" + "x".repeat(300 + i % 50) + i).getBytes(StandardCharsets.UTF_8);
       };
     }
-    org.apache.kafka.common.serialization.StringDeserializer kafka =
-        new org.apache.kafka.common.serialization.StringDeserializer();
+    StringDeserializer kafka =
+        new StringDeserializer();
     for (int step = 0; step < 200_000; step++) {
       byte[] key = pool[random.nextInt(pool.length)];
       byte[] copy = key.clone();

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -99,8 +101,8 @@ class WriteBackStoreTest {
     // Ten keys through a capacity of three: the memory is emptied and written back again and again.
     // A key is sometimes the very String of an earlier call, as a merge's read and write are, and
     // sometimes an equal copy.
-    java.util.Random random = new java.util.Random(4);
-    Map<String, String> model = new java.util.HashMap<>();
+    Random random = new Random(4);
+    Map<String, String> model = new HashMap<>();
     String[] keys = new String[10];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = "k" + i;

@@ -16,9 +16,11 @@ import io.meshscope.schemas.WorkloadRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The emit policy driven by explicit instants: a fake clock that only moves when the test says so. */
@@ -101,7 +103,7 @@ class EmitPolicyTest {
     policy.onGraph(productpage(1, DETAILS, REVIEWS), at("0s"));
     // The analyzer published again (say, a new port): same Sidecar content, newer provenance.
     Edge detailsOtherPort = new Edge(svc("details"), Graphs.T0, Graphs.T0.plusSeconds(90), 5,
-        java.util.Set.of(80, 8080), java.util.Set.of("HTTP"), java.util.Set.of("outbound-cluster"), false);
+        Set.of(80, 8080), Set.of("HTTP"), Set.of("outbound-cluster"), false);
     policy.onGraph(productpage(2, detailsOtherPort, REVIEWS), at("5m"));
 
     List<EmitDecision> due = policy.due(at("10m"));
@@ -131,7 +133,7 @@ class EmitPolicyTest {
     assertEquals(RATINGS.firstSeen(), ratings.firstSeen());
     assertEquals(RATINGS.lastSeen(), ratings.lastSeen());
     assertEquals(1, ratings.count());
-    assertEquals(java.util.Set.of("outbound-cluster"), ratings.provenance());
+    assertEquals(Set.of("outbound-cluster"), ratings.provenance());
   }
 
   @Test
@@ -295,7 +297,7 @@ class EmitPolicyTest {
   @Test
   void dueListsWorkloadsInKeyOrderAndTheWhatIfCountsEveryHostSeen() {
     List<DependencyGraph> graphs = new ArrayList<>(Bookinfo.all());
-    java.util.Collections.reverse(graphs);
+    Collections.reverse(graphs);
     for (DependencyGraph graph : graphs) {
       policy.onGraph(graph, at("0s"));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -170,7 +171,7 @@ class GeneratorConfigTest {
   @Test
   void theBuilderNamesTheSameCulprits() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SidecarRenderer.builder()
-        .pinnedHosts("bookinfo/productpage", java.util.Arrays.asList("api.example.com", null)).build());
+        .pinnedHosts("bookinfo/productpage", Arrays.asList("api.example.com", null)).build());
     assertEquals("workloads.bookinfo/productpage.pinnedHosts[1]: must not be null", e.getMessage());
     e = assertThrows(InvalidConfigException.class, () -> SidecarRenderer.builder().mode(null).build());
     assertEquals("mode: must be recommend or adaptive, was null", e.getMessage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import io.meshscope.schemas.DependencyGraph;
@@ -81,7 +82,7 @@ class SidecarSchemaTest {
   @Test
   void refusesAHostThatIsNotAString() {
     ObjectNode sidecar = valid();
-    ((com.fasterxml.jackson.databind.node.ArrayNode) sidecar.path("spec").path("egress").path(0).path("hosts")).add(7);
+    ((ArrayNode) sidecar.path("spec").path("egress").path(0).path("hosts")).add(7);
     assertRefused(sidecar, "type");
   }
 

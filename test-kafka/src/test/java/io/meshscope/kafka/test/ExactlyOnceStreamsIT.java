@@ -2,7 +2,9 @@ package io.meshscope.kafka.test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExactlyOnceStreamsIT {
 
   @Test
-  void exactlyOnceV2TopologyCopiesEveryRecordOnce(KafkaCluster kafka, @TempDir java.nio.file.Path stateDir)
+  void exactlyOnceV2TopologyCopiesEveryRecordOnce(KafkaCluster kafka, @TempDir Path stateDir)
       throws Exception {
     String in = kafka.uniqueTopic("eos-in");
     String out = kafka.uniqueTopic("eos-out");
@@ -36,7 +38,7 @@ class ExactlyOnceStreamsIT {
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(in, Consumed.with(Serdes.String(), Serdes.String()))
-        .mapValues(v -> v.toUpperCase(java.util.Locale.ROOT))
+        .mapValues(v -> v.toUpperCase(Locale.ROOT))
         .to(out, Produced.with(Serdes.String(), Serdes.String()));
 
     Properties props = new Properties();
