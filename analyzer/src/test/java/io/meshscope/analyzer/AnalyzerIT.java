@@ -3,14 +3,15 @@ package io.meshscope.analyzer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshscope.client.simulate.Entries;
+import io.meshscope.client.simulate.Topology;
+import io.meshscope.kafka.test.Await;
 import io.meshscope.kafka.test.KafkaCluster;
 import io.meshscope.kafka.test.KafkaExtension;
 import io.meshscope.receiver.domain.CallerKey;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.StreamIdentity;
-import io.meshscope.client.simulate.Entries;
-import io.meshscope.client.simulate.Topology;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.Edge;
@@ -21,7 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -118,24 +120,22 @@ class AnalyzerIT {
   /** Waits until every Bookinfo edge shows {@code rounds} rounds of traffic, then returns all graphs. */
   private static Map<String, DependencyGraph> awaitCounts(Analyzer analyzer, int rounds) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    Map<String, DependencyGraph> graphs = Map.of();
-    while (System.nanoTime() < deadline) {
-      if (analyzer.streams().state() == KafkaStreams.State.RUNNING) {
-        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + analyzer.httpPort() + "/graphs")).build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 200) {
-          graphs = List.of(Json.mapper().readValue(r.body(), DependencyGraph[].class)).stream()
-              .collect(Collectors.toMap(g -> g.workload().key(), g -> g));
-          if (complete(graphs, rounds)) {
-            return graphs;
-          }
-        }
+    AtomicReference<Map<String, DependencyGraph>> graphs = new AtomicReference<>(Map.of());
+    Await.until(Duration.ofSeconds(90), () -> {
+      if (analyzer.streams().state() != KafkaStreams.State.RUNNING) {
+        return false;
       }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("graphs did not reach " + rounds + " rounds: " + graphs.values());
+      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + analyzer.httpPort() + "/graphs")).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        return false;
+      }
+      graphs.set(List.of(Json.mapper().readValue(r.body(), DependencyGraph[].class)).stream()
+          .collect(Collectors.toMap(g -> g.workload().key(), g -> g)));
+      return complete(graphs.get(), rounds);
+    }, () -> "graphs did not reach " + rounds + " rounds: " + graphs.get().values());
+    return graphs.get();
   }
 
   /**

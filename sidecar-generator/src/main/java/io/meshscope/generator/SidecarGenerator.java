@@ -20,9 +20,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,11 +74,12 @@ public final class SidecarGenerator implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<TopicPartition, Long> readBefore = new HashMap<>();
-  private final Map<String, SidecarRecommendation> latest = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, SidecarRecommendation> latest = new ConcurrentHashMap<>();
   private final AtomicLong graphsRead = new AtomicLong();
   private final AtomicLong emitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  private volatile long graphsReadWhenSettled = -1;
   private volatile boolean running = true;
   private volatile Throwable failure;
 
@@ -137,7 +140,7 @@ public final class SidecarGenerator implements AutoCloseable {
       restorePublished();
       List<TopicPartition> partitions = partitions(options.graphTopic());
       consumer.assign(partitions);
-      consumer.committed(new java.util.HashSet<>(partitions)).forEach((tp, offset) -> {
+      consumer.committed(new HashSet<>(partitions)).forEach((tp, offset) -> {
         if (offset != null) {
           readBefore.put(tp, offset.offset());
         }
@@ -153,6 +156,9 @@ public final class SidecarGenerator implements AutoCloseable {
         }
         for (EmitDecision d : policy.due(clock.instant())) {
           publish(d);
+        }
+        if (policy.nextDeadline().isEmpty()) {
+          graphsReadWhenSettled = graphsRead.get();
         }
       }
     } catch (WakeupException e) {
@@ -273,6 +279,15 @@ public final class SidecarGenerator implements AutoCloseable {
 
   public long graphsRead() {
     return graphsRead.get();
+  }
+
+  /**
+   * How many graphs had been read the last time nothing was waiting to be published (every
+   * workload's latest graph renders what was published or reported); -1 until then. A caller that
+   * has sent n graphs and sees at least n here knows their outcome without waiting on a timer.
+   */
+  public long graphsReadWhenSettled() {
+    return graphsReadWhenSettled;
   }
 
   public long emitted() {

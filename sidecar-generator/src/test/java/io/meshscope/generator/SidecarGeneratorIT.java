@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshscope.generator.domain.Bookinfo;
 import io.meshscope.generator.domain.EmitDecision;
+import io.meshscope.kafka.test.Await;
 import io.meshscope.kafka.test.KafkaCluster;
 import io.meshscope.kafka.test.KafkaExtension;
 import io.meshscope.schemas.DependencyGraph;
@@ -23,9 +24,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -83,7 +84,10 @@ class SidecarGeneratorIT {
     // A restart reads back what it published: the same graphs emit nothing new.
     List<EmitDecision> again = Collections.synchronizedList(new ArrayList<>());
     try (SidecarGenerator generator = SidecarGenerator.start(options, Clock.systemUTC(), (d, f) -> again.add(d))) {
-      Thread.sleep(4_000);
+      // Settled after reading all five graphs: had the read-back failed, their Sidecars would be
+      // waiting on the quiet period, and published once it passed.
+      Await.until(Duration.ofSeconds(60), () -> generator.graphsReadWhenSettled() >= 5,
+          () -> "graphs read: " + generator.graphsRead() + ", published again: " + again);
       assertEquals(List.of(), again);
       assertEquals(0, generator.deadLettered(), "the unreadable graph was dead-lettered by the first run");
       assertTrue(generator.graphsRead() >= 5, "it did read the graphs: " + generator.graphsRead());
@@ -92,11 +96,8 @@ class SidecarGeneratorIT {
         TopicSerdes.sidecarRecommendation().deserializer(), 5, IsolationLevel.READ_UNCOMMITTED).size());
   }
 
-  private static void awaitCount(List<?> list, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (list.size() < n && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
+  private static void awaitCount(List<?> list, int n) throws Exception {
+    Await.until(Duration.ofSeconds(60), () -> list.size() >= n, () -> "published: " + list);
     assertEquals(n, list.size(), "published: " + list);
   }
 }

@@ -4,6 +4,7 @@ import io.meshscope.receiver.domain.Rejection;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public final class ReceiverMetrics {
   /** With the JVM's own metrics (heap, GC, threads) beside the receiver's. */
   public ReceiverMetrics() {
     this(new PrometheusRegistry());
-    io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
+    JvmMetrics.builder().register(registry);
   }
 
   public ReceiverMetrics(PrometheusRegistry registry) {
@@ -111,5 +112,9 @@ public final class ReceiverMetrics {
 
   public void inflight(long n) {
     inflight.set(n);
+  }
+
+  public double inflightRecords() {
+    return inflight.get();
   }
 }

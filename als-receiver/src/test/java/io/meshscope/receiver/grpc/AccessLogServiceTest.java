@@ -19,15 +19,18 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.meshscope.client.simulate.Entries;
+import io.meshscope.client.simulate.EnvoyAlsClient;
+import io.meshscope.kafka.test.Await;
 import io.meshscope.receiver.AlsReceiver;
 import io.meshscope.receiver.ReceiverConfig;
 import io.meshscope.receiver.domain.CallerKey;
 import io.meshscope.receiver.domain.Rejection;
 import io.meshscope.receiver.metrics.ReceiverMetrics;
-import io.meshscope.client.simulate.Entries;
-import io.meshscope.client.simulate.EnvoyAlsClient;
 import io.meshscope.receiver.sink.RecordSink;
 import io.meshscope.schemas.AccessRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -161,7 +164,7 @@ class AccessLogServiceTest {
         .setIdentifier(Entries.identity("sidecar", "bookinfo", "productpage", "v1", "p", "10.0.0.1"))
         .setHttpLogs(StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder().addLogEntry(entry)).build();
     byte[] bytes = m.toByteArray();
-    int at = indexOf(bytes, "AAAA".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    int at = indexOf(bytes, "AAAA".getBytes(StandardCharsets.US_ASCII));
     bytes[at] = (byte) 0xc3; // a lead byte followed by 'A' is not UTF-8
     bytes[at + 2] = (byte) 0xff;
     Status status = sendRaw(bytes);
@@ -180,10 +183,8 @@ class AccessLogServiceTest {
     }
     IllegalStateException e = assertThrows(IllegalStateException.class, client::close);
     assertTrue(e.getMessage().contains("RESOURCE_EXHAUSTED"), e.getMessage());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (metrics.rejectedCount(Rejection.MESSAGE_TOO_LARGE) == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.until(Duration.ofSeconds(10), () -> metrics.rejectedCount(Rejection.MESSAGE_TOO_LARGE) > 0,
+        () -> "no message counted as too large");
     assertEquals(1, metrics.rejectedCount(Rejection.MESSAGE_TOO_LARGE));
     assertEquals(0, sent.size());
   }
@@ -205,7 +206,10 @@ class AccessLogServiceTest {
       }
     });
     sender.start();
-    Thread.sleep(1000);
+    // The stream publishes the budget's level after each message and asks for the next only while
+    // there is room: once it shows the budget spent, no more records can come without acks.
+    Await.until(Duration.ofSeconds(10), () -> metrics.inflightRecords() >= 10,
+        () -> "in flight: " + metrics.inflightRecords() + ", taken: " + sent.size());
     // The budget is 10; the message that crossed it is already in memory, so at most 10 + 5 - 1.
     assertTrue(sent.size() >= 10 && sent.size() <= 14, "records taken while unacknowledged: " + sent.size());
     holdAcks = false;
