@@ -61,19 +61,30 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of the embedded one.")
   String bootstrapServers;
 
+  @Option(names = "--log-file",
+      description = "Where the broker's and the stages' logs go, so that they do not interleave with the Sidecars "
+          + "printed. Default: demo.log in the data directory.")
+  Path logFile;
+
   PrintStream console = System.out;
   private int shown;
 
   @Override
   public Integer call() throws Exception {
+    try (LogFile logs = LogFile.open(logFile != null ? logFile : dataDir.resolve("demo.log"))) {
+      return run(logs.path());
+    }
+  }
+
+  private int run(Path logs) throws Exception {
     Duration quiet = Durations.require(quietPeriod, "--quiet-period");
     Duration wait = Durations.require(timeout, "--timeout");
     Topology bookinfo = Topology.bookinfo("bookinfo");
     List<String> expected = bookinfo.workloads().stream().filter(p -> p.role().equals("sidecar"))
         .map(p -> p.namespace() + "/" + p.app()).distinct().sorted().toList();
     console.printf("meshscope demo: Istio's Bookinfo (%d proxies) through receiver -> Kafka -> analyzer -> Kafka -> "
-        + "generator.%nQuiet period shortened to %s for the demo (production default: 10m).%n",
-        bookinfo.workloads().size(), quietPeriod);
+        + "generator.%nQuiet period shortened to %s for the demo (production default: 10m).%nLogs: %s%n",
+        bookinfo.workloads().size(), quietPeriod, logs);
 
     long begin = System.nanoTime();
     GeneratorOptions generator = GeneratorOptions.defaults("unused", out).withTimings(quiet,
@@ -110,8 +121,8 @@ final class DemoCommand implements Callable<Integer> {
       }
       channel.shutdownNow();
       if (!done(pipeline, expected)) {
-        console.printf("Timed out after %s with %d of %d Sidecars; see the log above.%n", timeout,
-            emitted(pipeline, expected), expected.size());
+        console.printf("Timed out after %s with %d of %d Sidecars; see %s.%n", timeout,
+            emitted(pipeline, expected), expected.size(), logs);
         return 1;
       }
       if (shown == 0) {

@@ -29,7 +29,8 @@ public final class Meshscope implements Runnable {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new Meshscope()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Meshscope()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(new UserErrors());
   }
 
   @Override

@@ -52,6 +52,10 @@ class DemoIT {
     assertTrue(Files.readString(out.resolve("graph.mmd")).contains("mongodb.bookinfo.svc.cluster.local"));
     assertTrue(printed.contains("what-if: without this Sidecar"), printed);
     assertTrue(printed.contains("Done in"), printed);
+    // The console tells the story; the broker's and the stages' lines are in the log file it names.
+    Path log = dir.resolve("data/demo.log");
+    assertTrue(printed.contains("Logs: " + log.toAbsolutePath()), printed);
+    assertTrue(Files.readString(log).contains("sidecar-generator starting"), "the stages log to the file");
   }
 
   private static List<String> hosts(Path yaml) throws Exception {

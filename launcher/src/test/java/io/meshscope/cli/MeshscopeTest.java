@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class MeshscopeTest {
@@ -44,6 +47,25 @@ class MeshscopeTest {
     Run r = run("receiver");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("Missing required option: '--bootstrap-servers"), r.err());
+  }
+
+  @Test
+  void anInvalidGeneratorConfigIsOneLineWithoutAStackTrace(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("generator.yaml"), "mode: adaptiv\n");
+    Run r = run("generator", "--bootstrap-servers", "127.0.0.1:1", "--config", config.toString(),
+        "--out", dir.resolve("out").toString());
+    assertEquals(2, r.exit());
+    assertEquals("meshscope generator: mode: must be recommend or adaptive, was 'adaptiv'" + System.lineSeparator(),
+        r.err());
+  }
+
+  @Test
+  void aMissingConfigFileIsNamed(@TempDir Path dir) {
+    Path config = dir.resolve("absent.yaml");
+    Run r = run("generator", "--bootstrap-servers", "127.0.0.1:1", "--config", config.toString(),
+        "--out", dir.resolve("out").toString());
+    assertEquals(2, r.exit());
+    assertEquals("meshscope generator: no such file: " + config + System.lineSeparator(), r.err());
   }
 
   @Test
