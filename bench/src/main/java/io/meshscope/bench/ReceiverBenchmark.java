@@ -38,6 +38,10 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 public final class ReceiverBenchmark {
 
+  /** Baseline runs agree when they differ by at most this share of the faster. */
+  private static final double STEADY = 0.10;
+  private static final int MAX_BASELINE_RUNS = 5;
+
   public static void main(String[] args) throws Exception {
     long records = 3_000_000;
     long warmup = 45;
@@ -80,10 +84,20 @@ public final class ReceiverBenchmark {
           props.add(k + "=" + v);
         }
       });
-      System.out.println("bench: ProducerPerformance warm-up and baseline...");
-      // As many records as measured: the broker (in this JVM) warms up too, else the second run is faster.
-      runProducerPerformance(work, "warmup", records, payloads, props);
-      double before = runProducerPerformance(work, "baseline", records, payloads, props);
+      System.out.println("bench: ProducerPerformance until the broker is warm, then the baseline...");
+      // The broker runs in this JVM and warms up along with the tool: one warm-up run was not enough
+      // (a run after the receiver once went 228k -> 415k). Runs repeat until two in a row agree.
+      List<Double> warmups = new ArrayList<>();
+      double before = runProducerPerformance(work, "warmup-1", records, payloads, props);
+      for (int run = 2; run <= MAX_BASELINE_RUNS; run++) {
+        warmups.add(before);
+        double next = runProducerPerformance(work, "warmup-" + run, records, payloads, props);
+        boolean steady = Math.abs(next - before) <= STEADY * Math.max(next, before);
+        before = next;
+        if (steady) {
+          break;
+        }
+      }
 
       // 2. The receiver in its own JVM, fed without pause by simulate in a third.
       int grpc = freePort();
@@ -153,18 +167,20 @@ public final class ReceiverBenchmark {
       }
       // The baseline again, now that the receiver is gone: this machine's speed drifts between runs.
       double after = runProducerPerformance(work, "baseline-after", records, payloads, props);
-      double baseline = (before + after) / 2;
+      // The warm baseline is the faster of the two: a mean would count a broker still warming up.
+      double baseline = Math.max(before, after);
       Measured r = measuredRun;
       StringBuilder report = new StringBuilder();
       report.append(String.format("%nmeshscope receiver benchmark, %s, %d cores%n", Instant.now(),
           Runtime.getRuntime().availableProcessors()));
       report.append(String.format("records: %,d of %.0f bytes on average (real access records, lz4, acks=all, "
           + "idempotent, linger 10 ms, batch 128 KiB), 4 partitions, one in-process broker%n", records, avgBytes));
-      report.append(String.format("%-46s %12.0f entries/s  (%.0f before, %.0f after the receiver)%n",
-          "Kafka ProducerPerformance (same records)", baseline, before, after));
+      report.append(String.format("%-46s %12.0f entries/s  (warm: %.0f before, %.0f after the receiver; "
+          + "warm-up runs %s)%n", "Kafka ProducerPerformance (same records)", baseline, before, after,
+          warmups.stream().map(w -> String.format("%.0f", w)).toList()));
       report.append(String.format("%-46s %12.0f entries/s  (64 Envoy-like streams, batches of 100, after %d s)%n",
           "meshscope receiver (gRPC -> parse -> Kafka)", r.rate(), warmupSeconds));
-      report.append(String.format("%-46s %12.2f   (target >= 0.6)%n", "ratio receiver / ProducerPerformance",
+      report.append(String.format("%-46s %12.2f   (goal >= 0.8)%n", "ratio receiver / warm ProducerPerformance",
           r.rate() / baseline));
       if (!Double.isNaN(r.coldRate())) {
         report.append(String.format("%-46s %12.0f entries/s  (ratio %.2f; the JIT is still compiling)%n",
