@@ -7,7 +7,7 @@ import io.meshscope.schemas.PeerMetadata;
  * The Kafka key of an access record: the calling workload as {@code namespace/name}, as far as the
  * receiver can tell. On an outbound or gateway entry the reporter is the caller; on an inbound entry
  * it is the downstream peer, when Istio's metadata exchange named it. Where nothing names the caller
- * the key falls back to the reporter, and the analyzer resolves the caller (SAN, IP) and re-keys.
+ * the key falls back to the reporter, and the analyzer resolves the caller (by IP) and re-keys.
  */
 public final class CallerKey {
   /** Cannot collide with a workload: Kubernetes names never contain '-' alone. */

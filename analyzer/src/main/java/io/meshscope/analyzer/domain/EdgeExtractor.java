@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The rules that turn an access record into observations about workloads (architecture.md, "Edges"):
+ * The rules that turn an access record into observations about workloads (docs/architecture.md, "Edge rules"):
  * outbound clusters, passthrough authorities, blocked calls (urgent), inbound entries seen from the
  * server side, and calls relayed by the mesh's fallback egress proxy, where the caller is the proxy's
  * downstream peer. Pure: IP and namespace knowledge comes in through a {@link Directory}.

@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Folds observations into a workload's {@link GraphState} and ages edges out (architecture.md,
- * "Graph and aging"). A step says whether the graph must be published: only when what a Sidecar
+ * Folds observations into a workload's {@link GraphState} and ages edges out (docs/architecture.md,
+ * "Analyzer state and aging"). A step says whether the graph must be published: only when what a Sidecar
  * depends on changed (the set of hosts, the selector, the role), never for a count increment.
  */
 public final class GraphMerge {

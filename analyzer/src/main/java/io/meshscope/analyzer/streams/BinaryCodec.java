@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * The bytes of the analyzer's internal records (graph state, observations between the two
- * sub-topologies): lengths and numbers as varints, strings as UTF-8, instants as seconds and nanos.
+ * The bytes of the analyzer's internal records (graph state, observations on the repartition
+ * topic): lengths and numbers as varints, strings as UTF-8, instants as seconds and nanos.
  * Nothing outside the analyzer reads these; the topics people and tools read stay JSON.
  */
 final class BinaryCodec {

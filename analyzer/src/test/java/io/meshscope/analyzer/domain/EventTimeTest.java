@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class EventTimeTest {
 
-  /** The rule as the architecture states it, with Instant arithmetic. */
+  /** The rule as docs/architecture.md ("Analyzer state and aging") states it, with Instant arithmetic. */
   private static Instant expected(Instant start, Instant received) {
     Instant t = start.isAfter(received.plus(EventTime.MAX_SKEW)) ? received : start;
     return t.isBefore(Instant.EPOCH) ? received : t;
