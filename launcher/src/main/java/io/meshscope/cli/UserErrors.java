@@ -3,6 +3,8 @@ package io.meshscope.cli;
 import io.meshscope.client.replay.CapturedMessages;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -15,6 +17,7 @@ import picocli.CommandLine.ParseResult;
 final class UserErrors implements IExecutionExceptionHandler {
 
   static final int EXIT = 2;
+  private static final Logger log = LoggerFactory.getLogger(UserErrors.class);
 
   @Override
   public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) throws Exception {
@@ -22,6 +25,8 @@ final class UserErrors implements IExecutionExceptionHandler {
     if (message == null) {
       throw e;
     }
+    // The trace stays within reach (MESHSCOPE_LOG_LEVEL=DEBUG) in case the "user's error" is ours.
+    log.debug("{} failed", command.getCommandSpec().qualifiedName(), e);
     command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + message);
     command.getErr().flush();
     return EXIT;

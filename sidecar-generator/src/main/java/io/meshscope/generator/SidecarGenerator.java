@@ -157,8 +157,10 @@ public final class SidecarGenerator implements AutoCloseable {
         for (EmitDecision d : policy.due(clock.instant())) {
           publish(d);
         }
-        if (policy.nextDeadline().isEmpty()) {
-          graphsReadWhenSettled = graphsRead.get();
+        // Asked only when graphs came since it last settled: nextDeadline walks every workload.
+        long read = graphsRead.get();
+        if (graphsReadWhenSettled != read && policy.nextDeadline().isEmpty()) {
+          graphsReadWhenSettled = read;
         }
       }
     } catch (WakeupException e) {
