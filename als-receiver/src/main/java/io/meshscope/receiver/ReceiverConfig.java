@@ -1,6 +1,6 @@
 package io.meshscope.receiver;
 
-import io.meshscope.schemas.SettingsReader;
+import io.meshscope.kit.SettingsReader;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +40,14 @@ public record ReceiverConfig(
     Optional<Path> tlsClientCa,
     Map<String, String> producer) {
 
+  // Each default is written here only: fromMap reads them, and the launcher's flags show them in --help.
+  public static final String DEFAULT_TOPIC = Topics.ACCESS_LOGS;
   public static final int DEFAULT_GRPC_PORT = 9001;
   public static final int DEFAULT_METRICS_PORT = 9102;
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+  public static final int DEFAULT_MAX_INFLIGHT_RECORDS = 20_000;
+  public static final int DEFAULT_FLOW_CONTROL_WINDOW_BYTES = 256 * 1024;
+  public static final int DEFAULT_DRAIN_SECONDS = 10;
 
   public ReceiverConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -85,19 +91,26 @@ public record ReceiverConfig(
     Map<String, String> producer = s.prefixed("producer.");
     ReceiverConfig c = new ReceiverConfig(
         s.text("bootstrap.servers"),
-        s.text("topic", Topics.ACCESS_LOGS),
+        s.text("topic", DEFAULT_TOPIC),
         s.integer("grpc.port", DEFAULT_GRPC_PORT),
         s.integer("metrics.port", DEFAULT_METRICS_PORT),
-        s.integer("max.message.bytes", 4 * 1024 * 1024),
-        s.integer("max.inflight.records", 20_000),
-        s.integer("flow.control.window.bytes", 256 * 1024),
-        s.integer("drain.seconds", 10),
+        s.integer("max.message.bytes", DEFAULT_MAX_MESSAGE_BYTES),
+        s.integer("max.inflight.records", DEFAULT_MAX_INFLIGHT_RECORDS),
+        s.integer("flow.control.window.bytes", DEFAULT_FLOW_CONTROL_WINDOW_BYTES),
+        s.integer("drain.seconds", DEFAULT_DRAIN_SECONDS),
         Optional.ofNullable(s.text("tls.cert")).map(Path::of),
         Optional.ofNullable(s.text("tls.key")).map(Path::of),
         Optional.ofNullable(s.text("tls.client.ca")).map(Path::of),
         producer);
     s.requireAllRead("receiver");
     return c;
+  }
+
+  /** Every default, plaintext, on the given ports. */
+  public static ReceiverConfig defaults(String bootstrapServers, int grpcPort, int metricsPort) {
+    return new ReceiverConfig(bootstrapServers, DEFAULT_TOPIC, grpcPort, metricsPort, DEFAULT_MAX_MESSAGE_BYTES,
+        DEFAULT_MAX_INFLIGHT_RECORDS, DEFAULT_FLOW_CONTROL_WINDOW_BYTES, DEFAULT_DRAIN_SECONDS, Optional.empty(),
+        Optional.empty(), Optional.empty(), Map.of());
   }
 
   /** One line for the start-up log. */

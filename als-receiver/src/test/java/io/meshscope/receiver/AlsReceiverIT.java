@@ -11,7 +11,7 @@ import io.meshscope.client.simulate.EnvoyAlsClient;
 import io.meshscope.kafka.test.KafkaCluster;
 import io.meshscope.kafka.test.KafkaExtension;
 import io.meshscope.schemas.AccessRecord;
-import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topics;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -84,7 +84,7 @@ class AlsReceiverIT {
     }
 
     List<ConsumerRecord<String, AccessRecord>> records = kafka.consumeAll(topic, new StringDeserializer(),
-        TopicSerdes.accessRecord().deserializer(), STREAMS * PER_STREAM, IsolationLevel.READ_UNCOMMITTED);
+        Topics.accessLogs().valueSerde().deserializer(), STREAMS * PER_STREAM, IsolationLevel.READ_UNCOMMITTED);
     assertEquals(STREAMS * PER_STREAM, records.size());
     Map<String, Integer> perKey = new HashMap<>();
     Set<String> distinct = new HashSet<>();

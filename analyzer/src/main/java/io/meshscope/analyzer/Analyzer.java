@@ -5,6 +5,7 @@ import io.meshscope.analyzer.http.GraphQueryServer;
 import io.meshscope.analyzer.streams.AnalyzerSettings;
 import io.meshscope.analyzer.streams.AnalyzerTopology;
 import io.meshscope.analyzer.streams.StreamsProperties;
+import io.meshscope.kit.TopicAdmin;
 import io.meshscope.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,9 +106,9 @@ public final class Analyzer implements AutoCloseable {
         throw new IllegalStateException("cannot read topic " + s.accessLogTopic() + " on " + config.bootstrapServers()
             + " (does it exist?): " + e.getMessage(), e);
       }
-      List<String> created = Topics.ensure(admin, config.bootstrapServers(), List.of(
+      List<String> created = TopicAdmin.ensure(admin, config.bootstrapServers(), List.of(
           Topics.dependencyGraphs().named(s.graphTopic()), Topics.deadLetters().named(s.deadLetterTopic()),
-          new Topics.Spec(s.directoryTopic(), Map.of("cleanup.policy", "compact"))), partitions);
+          AnalyzerTopology.directory(s.directoryTopic())), partitions);
       if (!created.isEmpty()) {
         log.info("created topics {}", created);
       }

@@ -1,16 +1,13 @@
 package io.meshscope.analyzer;
 
 import io.meshscope.analyzer.streams.AnalyzerSettings;
-import io.meshscope.schemas.SettingsReader;
+import io.meshscope.kit.SettingsReader;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Every setting of the analyzer, typed and validated once, built from {@code name -> value}.
@@ -27,6 +24,11 @@ public record AnalyzerConfig(
     AnalyzerSettings settings,
     Map<String, String> streams) {
 
+  // Each default is written here only: fromMap reads them, and the launcher's flags show them in --help.
+  public static final String DEFAULT_STATE_DIR = ".meshscope/analyzer-state";
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final String DEFAULT_ADVERTISED_HOST = "127.0.0.1";
+
   public AnalyzerConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("bootstrap.servers is required");
@@ -42,36 +44,43 @@ public record AnalyzerConfig(
     Map<String, String> streams = s.prefixed("streams.");
     AnalyzerSettings d = AnalyzerSettings.defaults();
     Duration ttl = s.duration("edge.ttl", d.edgeTtl());
-    // Aging looks at every graph once per interval of event time: about 168 times per TTL (hourly
-    // for 7 days), never more than once a second.
-    Duration interval = ttl.dividedBy(168).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
-        : ttl.dividedBy(168);
+    String proxies = s.text("egress.proxies");
     AnalyzerSettings topology = new AnalyzerSettings(
         s.text("access.log.topic", Topics.ACCESS_LOGS),
         s.text("graph.topic", Topics.DEPENDENCY_GRAPHS),
         s.text("directory.topic", AnalyzerSettings.DIRECTORY_TOPIC),
         s.text("dead.letter.topic", Topics.DEAD_LETTERS),
         s.text("mesh.domain", d.meshDomain()),
-        list(s.text("egress.proxies"), d.egressProxies()),
+        proxies == null ? d.egressProxies() : AnalyzerSettings.workloads(proxies),
         ttl,
-        s.duration("aging.interval", interval),
+        s.duration("aging.interval", AnalyzerSettings.agingIntervalFor(ttl)),
         d.limits());
     AnalyzerConfig c = new AnalyzerConfig(
         s.text("bootstrap.servers"),
-        Path.of(s.text("state.dir", ".meshscope/analyzer-state")),
-        s.integer("http.port", 8080),
-        s.text("advertised.host", "127.0.0.1"),
+        Path.of(s.text("state.dir", DEFAULT_STATE_DIR)),
+        s.integer("http.port", DEFAULT_HTTP_PORT),
+        s.text("advertised.host", DEFAULT_ADVERTISED_HOST),
         topology,
         streams);
     s.requireAllRead("analyzer");
     return c;
   }
 
-  private static Set<String> list(String v, Set<String> fallback) {
-    if (v == null) {
-      return fallback;
-    }
-    return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toSet());
+  /** Every default, with the state in {@code stateDir} and graph queries on {@code httpPort}. */
+  public static AnalyzerConfig defaults(String bootstrapServers, Path stateDir, int httpPort) {
+    return new AnalyzerConfig(bootstrapServers, stateDir, httpPort, DEFAULT_ADVERTISED_HOST,
+        AnalyzerSettings.defaults(), Map.of());
+  }
+
+  public AnalyzerConfig withSettings(AnalyzerSettings other) {
+    return new AnalyzerConfig(bootstrapServers, stateDir, httpPort, advertisedHost, other, streams);
+  }
+
+  /** With one more Kafka Streams setting (its own name, without the {@code streams.} prefix). */
+  public AnalyzerConfig withStreamsProperty(String name, String value) {
+    Map<String, String> more = new TreeMap<>(streams);
+    more.put(name, value);
+    return new AnalyzerConfig(bootstrapServers, stateDir, httpPort, advertisedHost, settings, more);
   }
 
   public String describe() {

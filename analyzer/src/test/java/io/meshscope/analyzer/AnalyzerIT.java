@@ -16,7 +16,7 @@ import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.Edge;
 import io.meshscope.schemas.Json;
-import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -171,7 +171,7 @@ class AnalyzerIT {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (KafkaProducer<String, AccessRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-        TopicSerdes.accessRecord().serializer())) {
+        Topics.accessLogs().valueSerde().serializer())) {
       for (int round = fromRound; round < fromRound + rounds; round++) {
         Instant at = T.plusSeconds(round);
         for (Topology.Proxy caller : bookinfo.workloads()) {

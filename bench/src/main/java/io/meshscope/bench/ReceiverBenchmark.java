@@ -4,11 +4,11 @@ import io.meshscope.client.simulate.Entries;
 import io.meshscope.client.simulate.Topology;
 import io.meshscope.kafka.embedded.EmbeddedKafkaBroker;
 import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
+import io.meshscope.kit.TopicAdmin;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.StreamIdentity;
 import io.meshscope.receiver.sink.KafkaRecordSink;
-import io.meshscope.schemas.TopicSerdes;
 import io.meshscope.schemas.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -70,7 +70,7 @@ public final class ReceiverBenchmark {
         .withOverrides(Map.of("log.retention.bytes", String.valueOf(2L << 30))))) {
       String bootstrap = broker.bootstrapServers();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        Topics.create(admin, List.of(new NewTopic("perf-baseline", 4, (short) 1),
+        TopicAdmin.create(admin, List.of(new NewTopic("perf-baseline", 4, (short) 1),
             new NewTopic("meshscope.access-logs", 4, (short) 1)), Duration.ofSeconds(30));
       }
 
@@ -275,7 +275,7 @@ public final class ReceiverBenchmark {
     List<String> lines = new ArrayList<>();
     long bytes = 0;
     Instant t = Instant.parse("2026-11-20T10:00:00Z");
-    var serializer = TopicSerdes.accessRecord().serializer();
+    var serializer = Topics.accessLogs().valueSerde().serializer();
     for (int i = 0; i < count; i++) {
       Topology.Proxy p = mesh.workloads().get(i % mesh.workloads().size());
       Topology.Call c = p.calls().get(i % p.calls().size());

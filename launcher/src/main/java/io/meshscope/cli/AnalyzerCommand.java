@@ -2,10 +2,14 @@ package io.meshscope.cli;
 
 import io.meshscope.analyzer.Analyzer;
 import io.meshscope.analyzer.AnalyzerConfig;
+import io.meshscope.analyzer.streams.AnalyzerSettings;
+import io.meshscope.analyzer.streams.StreamsProperties;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,34 +22,42 @@ final class AnalyzerCommand implements Callable<Integer> {
       description = "Kafka, host:port[,host:port] (MESHSCOPE_BOOTSTRAP_SERVERS).")
   String bootstrapServers;
 
-  @Option(names = "--state-dir", defaultValue = "${env:MESHSCOPE_STATE_DIR:-.meshscope/analyzer-state}",
+  @Option(names = "--state-dir",
+      defaultValue = "${env:MESHSCOPE_STATE_DIR:-" + AnalyzerConfig.DEFAULT_STATE_DIR + "}",
       description = "Local state (RocksDB), rebuilt from Kafka when lost (MESHSCOPE_STATE_DIR). Default: ${DEFAULT-VALUE}.")
   Path stateDir;
 
-  @Option(names = "--http-port", defaultValue = "${env:MESHSCOPE_HTTP_PORT:-8080}",
+  @Option(names = "--http-port",
+      defaultValue = "${env:MESHSCOPE_HTTP_PORT:-" + AnalyzerConfig.DEFAULT_HTTP_PORT + "}",
       description = "Graph queries: /graphs, /graphs/{ns}/{name}, /graph.dot, /graph.mmd; -1 for none "
           + "(MESHSCOPE_HTTP_PORT). Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
-  @Option(names = "--advertised-host", defaultValue = "${env:MESHSCOPE_ADVERTISED_HOST:-127.0.0.1}",
+  @Option(names = "--advertised-host",
+      defaultValue = "${env:MESHSCOPE_ADVERTISED_HOST:-" + AnalyzerConfig.DEFAULT_ADVERTISED_HOST + "}",
       description = "How other instances reach this one's HTTP port (MESHSCOPE_ADVERTISED_HOST). Default: ${DEFAULT-VALUE}.")
   String advertisedHost;
 
-  @Option(names = "--edge-ttl", defaultValue = "${env:MESHSCOPE_EDGE_TTL:-7d}",
+  @Option(names = "--edge-ttl",
+      defaultValue = "${env:MESHSCOPE_EDGE_TTL:-" + AnalyzerSettings.DEFAULT_EDGE_TTL + "}",
+      converter = DurationConverter.class,
       description = "An edge unseen this long (event time) is removed: 7d, 12h, P7D (MESHSCOPE_EDGE_TTL). "
           + "Default: ${DEFAULT-VALUE}.")
-  String edgeTtl;
+  Duration edgeTtl;
 
-  @Option(names = "--egress-proxies", defaultValue = "${env:MESHSCOPE_EGRESS_PROXIES:-istio-system/istio-axds-egressgateway}",
+  @Option(names = "--egress-proxies",
+      defaultValue = "${env:MESHSCOPE_EGRESS_PROXIES:-" + AnalyzerSettings.DEFAULT_EGRESS_PROXIES + "}",
       description = "Workloads (ns/name, comma-separated) that are the mesh's fallback egress proxy: their traffic is "
           + "learned for their callers (MESHSCOPE_EGRESS_PROXIES). Default: ${DEFAULT-VALUE}.")
   String egressProxies;
 
-  @Option(names = "--mesh-domain", defaultValue = "${env:MESHSCOPE_MESH_DOMAIN:-cluster.local}",
+  @Option(names = "--mesh-domain",
+      defaultValue = "${env:MESHSCOPE_MESH_DOMAIN:-" + AnalyzerSettings.DEFAULT_MESH_DOMAIN + "}",
       description = "The cluster's DNS domain (MESHSCOPE_MESH_DOMAIN). Default: ${DEFAULT-VALUE}.")
   String meshDomain;
 
-  @Option(names = "--application-id", defaultValue = "${env:MESHSCOPE_APPLICATION_ID:-meshscope-analyzer}",
+  @Option(names = "--application-id",
+      defaultValue = "${env:MESHSCOPE_APPLICATION_ID:-" + StreamsProperties.APPLICATION_ID + "}",
       description = "Kafka Streams application id, shared by the instances of one analyzer. Default: ${DEFAULT-VALUE}.")
   String applicationId;
 
@@ -55,23 +67,19 @@ final class AnalyzerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Analyzer analyzer = Analyzer.start(AnalyzerConfig.fromMap(settings(bootstrapServers)));
+    Analyzer analyzer = Analyzer.start(config());
     Runtime.getRuntime().addShutdownHook(new Thread(analyzer::close, "meshscope-shutdown"));
     analyzer.awaitStop();
     return 0;
   }
 
-  Map<String, String> settings(String bootstrap) {
-    Map<String, String> s = new HashMap<>();
-    s.put("bootstrap.servers", bootstrap);
-    s.put("state.dir", stateDir.toString());
-    s.put("http.port", String.valueOf(httpPort));
-    s.put("advertised.host", advertisedHost);
-    s.put("edge.ttl", edgeTtl);
-    s.put("egress.proxies", egressProxies);
-    s.put("mesh.domain", meshDomain);
-    s.put("streams.application.id", applicationId);
-    streams.forEach((k, v) -> s.put("streams." + k, v));
-    return s;
+  AnalyzerConfig config() {
+    AnalyzerSettings settings = AnalyzerSettings.defaults()
+        .withTtl(edgeTtl, AnalyzerSettings.agingIntervalFor(edgeTtl))
+        .withEgressProxies(AnalyzerSettings.workloads(egressProxies))
+        .withMeshDomain(meshDomain);
+    Map<String, String> streamsSettings = new HashMap<>(streams);
+    streamsSettings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    return new AnalyzerConfig(bootstrapServers, stateDir, httpPort, advertisedHost, settings, streamsSettings);
   }
 }

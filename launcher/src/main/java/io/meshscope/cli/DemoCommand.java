@@ -3,12 +3,15 @@ package io.meshscope.cli;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.meshscope.analyzer.AnalyzerConfig;
+import io.meshscope.analyzer.streams.AnalyzerSettings;
 import io.meshscope.client.simulate.Simulation;
 import io.meshscope.client.simulate.Topology;
 import io.meshscope.generator.GeneratorOptions;
 import io.meshscope.generator.domain.EmitDecision;
+import io.meshscope.generator.domain.EmitTimings;
 import io.meshscope.generator.domain.RenderedSidecar;
-import io.meshscope.schemas.Durations;
+import io.meshscope.kit.Durations;
 import io.meshscope.schemas.SidecarRecommendation;
 import java.io.PrintStream;
 import java.net.URI;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +50,8 @@ final class DemoCommand implements Callable<Integer> {
   long entries;
 
   @Option(names = "--quiet-period", defaultValue = "5s",
-      description = "Quiet period before a first Sidecar (production default 10m). Default: ${DEFAULT-VALUE}.")
+      description = "Quiet period before a first Sidecar (production default "
+          + EmitTimings.DEFAULT_QUIET_PERIOD_TEXT + "). Default: ${DEFAULT-VALUE}.")
   String quietPeriod;
 
   @Option(names = "--debounce", defaultValue = "2s", description = "Debounce of changes. Default: ${DEFAULT-VALUE}.")
@@ -83,8 +88,8 @@ final class DemoCommand implements Callable<Integer> {
     List<String> expected = bookinfo.workloads().stream().filter(p -> p.role().equals("sidecar"))
         .map(p -> p.namespace() + "/" + p.app()).distinct().sorted().toList();
     console.printf("meshscope demo: Istio's Bookinfo (%d proxies) through receiver -> Kafka -> analyzer -> Kafka -> "
-        + "generator.%nQuiet period shortened to %s for the demo (production default: 10m).%nLogs: %s%n",
-        bookinfo.workloads().size(), quietPeriod, logs);
+        + "generator.%nQuiet period shortened to %s for the demo (production default: %s).%nLogs: %s%n",
+        bookinfo.workloads().size(), quietPeriod, EmitTimings.DEFAULT_QUIET_PERIOD_TEXT, logs);
 
     long begin = System.nanoTime();
     GeneratorOptions generator = GeneratorOptions.defaults("unused", out).withTimings(quiet,
@@ -93,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
     // printed below show the counts of the whole run; and graphs are committed every second
     // (production: 5 s), so the demo's few seconds of traffic are seen soon.
     try (Pipeline pipeline = Pipeline.start(new Pipeline.Settings(bootstrapServers, dataDir, 0, -1, 0, generator,
-        this::show, Map.of("aging.interval", "10s", "streams.commit.interval.ms", "1000")))) {
+        this::show, DemoCommand::quickAnalyzer))) {
       console.printf("Kafka at %s; Envoy ALS on 127.0.0.1:%d; graphs on http://127.0.0.1:%d/graphs%n",
           pipeline.bootstrapServers, pipeline.receiver.port(), pipeline.analyzer.httpPort());
       ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", pipeline.receiver.port(),
@@ -182,4 +187,10 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+
+  private static AnalyzerConfig quickAnalyzer(AnalyzerConfig production) {
+    AnalyzerSettings s = production.settings();
+    return production.withSettings(s.withTtl(s.edgeTtl(), Duration.ofSeconds(10)))
+        .withStreamsProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+  }
 }

@@ -3,7 +3,7 @@ package io.meshscope.cli;
 import io.meshscope.generator.GeneratorOptions;
 import io.meshscope.generator.SidecarGenerator;
 import io.meshscope.generator.domain.EmitTimings;
-import io.meshscope.schemas.Durations;
+import io.meshscope.kit.Durations;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -45,10 +45,11 @@ final class GeneratorCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--quiet-period", description = "Overrides the config: a graph unchanged this long is stable "
-        + "(e.g. 10m, 30s).")
+        + "(e.g. 30s, 2h; default " + EmitTimings.DEFAULT_QUIET_PERIOD_TEXT + ").")
     String quietPeriod;
 
-    @Option(names = "--debounce", description = "Overrides the config: wait this long after a change (e.g. 1m, 5s).")
+    @Option(names = "--debounce", description = "Overrides the config: wait this long after a change "
+        + "(e.g. 5s; default " + EmitTimings.DEFAULT_DEBOUNCE_TEXT + ").")
     String debounce;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",

@@ -2,6 +2,7 @@ package io.meshscope.cli;
 
 import io.meshscope.kafka.embedded.EmbeddedKafkaBroker;
 import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
+import io.meshscope.kit.TopicAdmin;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,6 +43,6 @@ final class KafkaCommand implements Callable<Integer> {
   }
 
   static void createTopics(String bootstrap, int partitions) {
-    Topics.ensure(bootstrap, Topics.all(), partitions);
+    TopicAdmin.ensure(bootstrap, Topics.all(), partitions);
   }
 }

@@ -12,8 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * All three stages in one process, on the embedded broker or on the user's Kafka: what {@code run}
@@ -38,9 +37,12 @@ final class Pipeline implements AutoCloseable {
     this.started = started;
   }
 
-  /** What to start and where; {@code bootstrapServers} null means the embedded broker in {@code dataDir}. */
+  /**
+   * What to start and where; {@code bootstrapServers} null means the embedded broker in {@code dataDir}.
+   * {@code analyzerTuning} changes the analyzer's defaults (the demo's shorter intervals).
+   */
   record Settings(String bootstrapServers, Path dataDir, int grpcPort, int metricsPort, int httpPort,
-      GeneratorOptions generator, SidecarGenerator.Listener listener, Map<String, String> analyzerExtra) {}
+      GeneratorOptions generator, SidecarGenerator.Listener listener, UnaryOperator<AnalyzerConfig> analyzerTuning) {}
 
   static Pipeline start(Settings s) throws Exception {
     Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -53,13 +55,10 @@ final class Pipeline implements AutoCloseable {
         bootstrap = broker.bootstrapServers();
       }
       KafkaCommand.createTopics(bootstrap, 4);
-      AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.fromMap(Map.of("bootstrap.servers", bootstrap,
-          "grpc.port", String.valueOf(s.grpcPort()), "metrics.port", String.valueOf(s.metricsPort()))));
+      AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.defaults(bootstrap, s.grpcPort(), s.metricsPort()));
       started.push(receiver);
-      Map<String, String> analyzerSettings = new HashMap<>(Map.of("bootstrap.servers", bootstrap,
-          "state.dir", s.dataDir().resolve("analyzer-state").toString(), "http.port", String.valueOf(s.httpPort())));
-      analyzerSettings.putAll(s.analyzerExtra());
-      Analyzer analyzer = Analyzer.start(AnalyzerConfig.fromMap(analyzerSettings));
+      Analyzer analyzer = Analyzer.start(s.analyzerTuning().apply(
+          AnalyzerConfig.defaults(bootstrap, s.dataDir().resolve("analyzer-state"), s.httpPort())));
       started.push(analyzer);
       GeneratorOptions g = s.generator();
       SidecarGenerator generator = SidecarGenerator.start(g.withBootstrapServers(bootstrap), Clock.systemUTC(),

@@ -5,6 +5,7 @@ import io.meshscope.receiver.ReceiverConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,34 +19,41 @@ final class ReceiverCommand implements Callable<Integer> {
       description = "Kafka to produce to, host:port[,host:port] (MESHSCOPE_BOOTSTRAP_SERVERS).")
   String bootstrapServers;
 
-  @Option(names = "--topic", defaultValue = "${env:MESHSCOPE_ACCESS_LOG_TOPIC:-meshscope.access-logs}",
+  @Option(names = "--topic",
+      defaultValue = "${env:MESHSCOPE_ACCESS_LOG_TOPIC:-" + ReceiverConfig.DEFAULT_TOPIC + "}",
       description = "Topic for access records (MESHSCOPE_ACCESS_LOG_TOPIC). Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  @Option(names = "--grpc-port", defaultValue = "${env:MESHSCOPE_GRPC_PORT:-9001}",
+  @Option(names = "--grpc-port",
+      defaultValue = "${env:MESHSCOPE_GRPC_PORT:-" + ReceiverConfig.DEFAULT_GRPC_PORT + "}",
       description = "Port Envoy streams access logs to (MESHSCOPE_GRPC_PORT). Default: ${DEFAULT-VALUE}.")
   int grpcPort;
 
-  @Option(names = "--metrics-port", defaultValue = "${env:MESHSCOPE_METRICS_PORT:-9102}",
+  @Option(names = "--metrics-port",
+      defaultValue = "${env:MESHSCOPE_METRICS_PORT:-" + ReceiverConfig.DEFAULT_METRICS_PORT + "}",
       description = "Prometheus metrics port, -1 for none (MESHSCOPE_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
   int metricsPort;
 
-  @Option(names = "--max-message-bytes", defaultValue = "${env:MESHSCOPE_MAX_MESSAGE_BYTES:-4194304}",
+  @Option(names = "--max-message-bytes",
+      defaultValue = "${env:MESHSCOPE_MAX_MESSAGE_BYTES:-" + ReceiverConfig.DEFAULT_MAX_MESSAGE_BYTES + "}",
       description = "Largest ALS message accepted; a larger one closes its stream (MESHSCOPE_MAX_MESSAGE_BYTES)."
           + " Default: ${DEFAULT-VALUE}.")
   int maxMessageBytes;
 
-  @Option(names = "--max-inflight-records", defaultValue = "${env:MESHSCOPE_MAX_INFLIGHT_RECORDS:-20000}",
+  @Option(names = "--max-inflight-records",
+      defaultValue = "${env:MESHSCOPE_MAX_INFLIGHT_RECORDS:-" + ReceiverConfig.DEFAULT_MAX_INFLIGHT_RECORDS + "}",
       description = "Records not yet acknowledged by Kafka before streams pause (MESHSCOPE_MAX_INFLIGHT_RECORDS)."
           + " Default: ${DEFAULT-VALUE}.")
   long maxInflight;
 
-  @Option(names = "--flow-control-window", defaultValue = "${env:MESHSCOPE_FLOW_CONTROL_WINDOW:-262144}",
+  @Option(names = "--flow-control-window",
+      defaultValue = "${env:MESHSCOPE_FLOW_CONTROL_WINDOW:-" + ReceiverConfig.DEFAULT_FLOW_CONTROL_WINDOW_BYTES + "}",
       description = "HTTP/2 window per stream in bytes: what a paused stream may still buffer, so memory stays "
           + "bounded by streams x window (MESHSCOPE_FLOW_CONTROL_WINDOW). Default: ${DEFAULT-VALUE}.")
   int flowControlWindow;
 
-  @Option(names = "--drain-seconds", defaultValue = "${env:MESHSCOPE_DRAIN_SECONDS:-10}",
+  @Option(names = "--drain-seconds",
+      defaultValue = "${env:MESHSCOPE_DRAIN_SECONDS:-" + ReceiverConfig.DEFAULT_DRAIN_SECONDS + "}",
       description = "On shutdown, how long open streams may finish (MESHSCOPE_DRAIN_SECONDS). Default: ${DEFAULT-VALUE}.")
   int drainSeconds;
 
@@ -67,28 +75,15 @@ final class ReceiverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("bootstrap.servers", bootstrapServers);
-    settings.put("topic", topic);
-    settings.put("grpc.port", String.valueOf(grpcPort));
-    settings.put("metrics.port", String.valueOf(metricsPort));
-    settings.put("max.message.bytes", String.valueOf(maxMessageBytes));
-    settings.put("max.inflight.records", String.valueOf(maxInflight));
-    settings.put("drain.seconds", String.valueOf(drainSeconds));
-    settings.put("flow.control.window.bytes", String.valueOf(flowControlWindow));
-    if (tlsCert != null) {
-      settings.put("tls.cert", tlsCert.toString());
-    }
-    if (tlsKey != null) {
-      settings.put("tls.key", tlsKey.toString());
-    }
-    if (tlsClientCa != null) {
-      settings.put("tls.client.ca", tlsClientCa.toString());
-    }
-    producer.forEach((k, v) -> settings.put("producer." + k, v));
-    AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.fromMap(settings));
+    AlsReceiver receiver = AlsReceiver.start(config());
     Runtime.getRuntime().addShutdownHook(new Thread(receiver::close, "meshscope-shutdown"));
     receiver.blockUntilShutdown();
     return 0;
+  }
+
+  ReceiverConfig config() {
+    return new ReceiverConfig(bootstrapServers, topic, grpcPort, metricsPort, maxMessageBytes, maxInflight,
+        flowControlWindow, drainSeconds, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
+        Optional.ofNullable(tlsClientCa), producer);
   }
 }

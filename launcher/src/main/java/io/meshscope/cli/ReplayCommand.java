@@ -5,6 +5,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.meshscope.client.replay.CapturedMessages;
 import io.meshscope.client.simulate.EnvoyAlsClient;
+import io.meshscope.receiver.ReceiverConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ final class ReplayCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Captured messages.")
   List<Path> files;
 
-  @Option(names = "--target", defaultValue = "127.0.0.1:9001", description = "Receiver host:port. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--target", defaultValue = "127.0.0.1:" + ReceiverConfig.DEFAULT_GRPC_PORT,
+      description = "Receiver host:port. Default: ${DEFAULT-VALUE}.")
   String target;
 
   PrintStream console = System.out;

@@ -1,9 +1,11 @@
 package io.meshscope.cli;
 
+import io.meshscope.analyzer.AnalyzerConfig;
+import io.meshscope.receiver.ReceiverConfig;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,13 +24,16 @@ final class RunCommand implements Callable<Integer> {
       description = "Embedded Kafka's data and the analyzer's state. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
-  @Option(names = "--grpc-port", defaultValue = "9001", description = "ALS port. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--grpc-port", defaultValue = "" + ReceiverConfig.DEFAULT_GRPC_PORT,
+      description = "ALS port. Default: ${DEFAULT-VALUE}.")
   int grpcPort;
 
-  @Option(names = "--metrics-port", defaultValue = "9102", description = "Receiver metrics. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--metrics-port", defaultValue = "" + ReceiverConfig.DEFAULT_METRICS_PORT,
+      description = "Receiver metrics. Default: ${DEFAULT-VALUE}.")
   int metricsPort;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Graph queries. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--http-port", defaultValue = "" + AnalyzerConfig.DEFAULT_HTTP_PORT,
+      description = "Graph queries. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
   @Mixin
@@ -37,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Pipeline pipeline = Pipeline.start(new Pipeline.Settings(bootstrapServers, dataDir, grpcPort, metricsPort,
-        httpPort, generator.options("unused"), null, Map.of()));
+        httpPort, generator.options("unused"), null, UnaryOperator.identity()));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       pipeline.close();

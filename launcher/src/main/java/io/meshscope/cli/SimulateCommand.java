@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.meshscope.client.simulate.Simulation;
 import io.meshscope.client.simulate.Topology;
+import io.meshscope.receiver.ReceiverConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   enum Kind { bookinfo, synthetic }
 
-  @Option(names = "--target", defaultValue = "127.0.0.1:9001", description = "Receiver host:port. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--target", defaultValue = "127.0.0.1:" + ReceiverConfig.DEFAULT_GRPC_PORT,
+      description = "Receiver host:port. Default: ${DEFAULT-VALUE}.")
   String target;
 
   @Option(names = "--topology", defaultValue = "bookinfo",

@@ -38,6 +38,23 @@ class ArchitectureTest {
   }
 
   @Test
+  void contractsNeitherAdministerNorRunKafka() {
+    // Topic creation lives in the kit, with the stages that run it; the contracts only describe topics.
+    noClasses().that().resideInAPackage("io.meshscope.schemas..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.clients.admin..",
+            "org.apache.kafka.clients.producer..", "org.apache.kafka.clients.consumer..")
+        .check(classes);
+  }
+
+  @Test
+  void theKitServesEveryStageAndKnowsNone() {
+    noClasses().that().resideInAPackage("io.meshscope.kit..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.meshscope.receiver..", "io.meshscope.client..",
+            "io.meshscope.analyzer..", "io.meshscope.generator..", "io.meshscope.cli..")
+        .check(classes);
+  }
+
+  @Test
   void eachStageDependsOnNoneDownstreamOfIt() {
     noClasses().that().resideInAnyPackage("io.meshscope.receiver..", "io.meshscope.client..")
         .should().dependOnClassesThat().resideInAnyPackage("io.meshscope.analyzer..", "io.meshscope.generator..",

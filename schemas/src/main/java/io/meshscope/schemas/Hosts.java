@@ -35,6 +35,9 @@ public final class Hosts {
 
   public static final int MAX_LENGTH = 253;
 
+  /** Kubernetes' default cluster DNS domain: the analyzer's and the generator's default mesh domain. */
+  public static final String DEFAULT_MESH_DOMAIN = "cluster.local";
+
   public static boolean isValid(String host) {
     return problem(host).isEmpty();
   }

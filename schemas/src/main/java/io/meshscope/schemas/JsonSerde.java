@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka serde for one meshscope record type, as UTF-8 JSON. A null payload (a tombstone on a
@@ -20,15 +23,16 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
+  private static final Logger log = LoggerFactory.getLogger(JsonSerde.class);
   private static final int PREVIEW_CHARS = 80;
 
   /** A faster reader for the common shape; on any failure the bean reader decides. */
-  interface FastReader<T> {
+  public interface FastReader<T> {
     T read(byte[] data) throws Exception;
   }
 
   /** A faster writer for the common shape; null when Jackson must write the value. */
-  interface FastWriter<T> {
+  public interface FastWriter<T> {
     byte[] write(T value) throws IOException;
   }
 
@@ -37,12 +41,17 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
   private final ObjectWriter writer;
   private final FastReader<T> fast;
   private final FastWriter<T> fastWriter;
+  private final AtomicLong fastReaderMisses = new AtomicLong();
 
   public JsonSerde(Class<T> type) {
     this(type, null, null);
   }
 
-  JsonSerde(Class<T> type, FastReader<T> fast, FastWriter<T> fastWriter) {
+  /**
+   * With a stage's own codec in front of Jackson (either may be null): it must read and write the same
+   * JSON, and Jackson decides whatever it leaves.
+   */
+  public JsonSerde(Class<T> type, FastReader<T> fast, FastWriter<T> fastWriter) {
     this.type = type;
     this.reader = Json.mapper().readerFor(type);
     this.writer = Json.mapper().writerFor(type);
@@ -76,7 +85,14 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       try {
         return fast.read(data);
       } catch (Exception notPlain) {
-        // the bean reader below accepts it or says exactly why not
+        // The bean reader below accepts it or says exactly why not. Counted, so that records that
+        // all miss the fast path (a writer whose layout drifted) show as a count and not only as
+        // slowness: logged at the 1st, 10th, 100th... miss.
+        long n = fastReaderMisses.incrementAndGet();
+        if (isPowerOfTen(n)) {
+          log.info("{} {} record(s) of topic '{}' not in the fast reader's layout so far, read by Jackson instead "
+              + "(slower, not wrong){}", n, type.getSimpleName(), topic, preview(data));
+        }
       }
     }
     try {
@@ -97,6 +113,18 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     } catch (IOException e) {
       throw new MalformedRecordException(type.getSimpleName(), topic, e.getMessage() + preview(data), e);
     }
+  }
+
+  /** Records the fast reader left to Jackson since this serde was made. */
+  public long fastReaderMisses() {
+    return fastReaderMisses.get();
+  }
+
+  private static boolean isPowerOfTen(long n) {
+    while (n >= 10 && n % 10 == 0) {
+      n /= 10;
+    }
+    return n == 1;
   }
 
   private static String jsonPath(JsonMappingException e) {

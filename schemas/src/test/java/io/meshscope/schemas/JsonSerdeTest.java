@@ -55,7 +55,7 @@ class JsonSerdeTest {
 
   @Test
   void mapsAreWrittenInKeyOrderWhateverTheInsertionOrder() {
-    String json = new String(TopicSerdes.accessRecord().serialize("t", SampleRecords.accessRecord()),
+    String json = new String(Topics.accessLogs().valueSerde().serializer().serialize("t", SampleRecords.accessRecord()),
         StandardCharsets.UTF_8);
     int app = json.indexOf("\"app\":\"productpage\"");
     int canonical = json.indexOf("\"service.istio.io/canonical-name\"");
@@ -65,14 +65,14 @@ class JsonSerdeTest {
 
   @Test
   void tombstoneReadsAsNull() {
-    assertNull(TopicSerdes.dependencyGraph().deserialize("meshscope.dependency-graphs", null));
+    assertNull(Topics.dependencyGraphs().valueSerde().deserializer().deserialize("meshscope.dependency-graphs", null));
   }
 
   @Test
   void garbageIsAClearErrorNotANull() {
     byte[] garbage = "\u0001\u0002not json at all".getBytes(StandardCharsets.UTF_8);
     MalformedRecordException e = assertThrows(MalformedRecordException.class,
-        () -> TopicSerdes.accessRecord().deserialize("meshscope.access-logs", garbage));
+        () -> Topics.accessLogs().valueSerde().deserializer().deserialize("meshscope.access-logs", garbage));
     assertTrue(e.getMessage().startsWith("cannot read AccessRecord from topic 'meshscope.access-logs': "),
         e.getMessage());
     // Control characters from the payload are escaped, so the log line stays one harmless line.
@@ -81,10 +81,10 @@ class JsonSerdeTest {
 
   @Test
   void truncatedJsonIsAClearError() {
-    byte[] bytes = TopicSerdes.dependencyGraph().serialize("t", SampleRecords.dependencyGraph());
+    byte[] bytes = Topics.dependencyGraphs().valueSerde().serializer().serialize("t", SampleRecords.dependencyGraph());
     byte[] truncated = Arrays.copyOf(bytes, bytes.length / 2);
     MalformedRecordException e = assertThrows(MalformedRecordException.class,
-        () -> TopicSerdes.dependencyGraph().deserialize("graphs", truncated));
+        () -> Topics.dependencyGraphs().valueSerde().deserializer().deserialize("graphs", truncated));
     assertTrue(e.getMessage().contains("Unexpected end-of-input"), e.getMessage());
   }
 
@@ -93,7 +93,7 @@ class JsonSerdeTest {
     byte[] json = "{\"schemaVersion\":1,\"role\":\"sidecar\",\"revision\":1,\"updatedAt\":\"2026-11-20T10:15:30Z\"}"
         .getBytes(StandardCharsets.UTF_8);
     MalformedRecordException e = assertThrows(MalformedRecordException.class,
-        () -> TopicSerdes.dependencyGraph().deserialize("graphs", json));
+        () -> Topics.dependencyGraphs().valueSerde().deserializer().deserialize("graphs", json));
     assertTrue(e.getMessage().startsWith("cannot read DependencyGraph from topic 'graphs': workload is required"),
         e.getMessage());
   }
@@ -104,7 +104,7 @@ class JsonSerdeTest {
         .concat("\"generatedAt\":\"2026-11-20T10:15:30Z\",\"mode\":\"recommend\"}")
         .getBytes(StandardCharsets.UTF_8);
     MalformedRecordException e = assertThrows(MalformedRecordException.class,
-        () -> TopicSerdes.sidecarRecommendation().deserialize("sidecars", json));
+        () -> Topics.sidecars().valueSerde().deserializer().deserialize("sidecars", json));
     assertTrue(e.getMessage().contains("SidecarRecommendation.schemaVersion must be 1 or more, was 0"), e.getMessage());
   }
 
@@ -112,14 +112,14 @@ class JsonSerdeTest {
   void wrongTypeIsAClearError() {
     byte[] json = "{\"schemaVersion\":\"one\"}".getBytes(StandardCharsets.UTF_8);
     MalformedRecordException e = assertThrows(MalformedRecordException.class,
-        () -> TopicSerdes.accessRecord().deserialize("logs", json));
+        () -> Topics.accessLogs().valueSerde().deserializer().deserialize("logs", json));
     assertTrue(e.getMessage().contains(" at $.schemaVersion; payload of"), e.getMessage());
   }
 
   @Test
   void jsonNullIsAClearError() {
     MalformedRecordException e = assertThrows(MalformedRecordException.class,
-        () -> TopicSerdes.accessRecord().deserialize("logs", "null".getBytes(StandardCharsets.UTF_8)));
+        () -> Topics.accessLogs().valueSerde().deserializer().deserialize("logs", "null".getBytes(StandardCharsets.UTF_8)));
     assertTrue(e.getMessage().contains("payload is JSON null"), e.getMessage());
   }
 

@@ -6,17 +6,17 @@ import java.util.Map;
 import java.util.Set;
 
 /** One instance of each topic type with every optional field set, so schema tests see every field. */
-final class SampleRecords {
+public final class SampleRecords {
   private SampleRecords() {}
 
-  static final Instant T0 = Instant.parse("2026-11-20T10:15:30.123456789Z");
-  static final Instant T1 = Instant.parse("2026-11-21T08:00:00Z");
+  public static final Instant T0 = Instant.parse("2026-11-20T10:15:30.123456789Z");
+  public static final Instant T1 = Instant.parse("2026-11-21T08:00:00Z");
 
-  static WorkloadRef productpage() {
+  public static WorkloadRef productpage() {
     return WorkloadRef.of("bookinfo", "productpage", Map.of("app", "productpage"));
   }
 
-  static AccessRecord accessRecord() {
+  public static AccessRecord accessRecord() {
     Reporter reporter = new Reporter(
         "sidecar",
         "sidecar~10.44.0.12~productpage-v1-65576bb7bf-4mzsp.bookinfo~bookinfo.svc.cluster.local",
@@ -58,7 +58,7 @@ final class SampleRecords {
         List.of("AUTHORITY_TRUNCATED"));
   }
 
-  static DependencyGraph dependencyGraph() {
+  public static DependencyGraph dependencyGraph() {
     Edge reviews = new Edge("reviews.bookinfo.svc.cluster.local", T0, T1, 42, Set.of(9080), Set.of("HTTP"),
         Set.of("outbound-cluster", "passthrough-authority"), false);
     Edge blocked = new Edge("api.example.com", T1, T1, 1, Set.of(443), Set.of("TCP"),
@@ -75,7 +75,7 @@ final class SampleRecords {
         List.of(new RejectedHost("10.0.0.1", "ip-literal", 3, T1)));
   }
 
-  static SidecarRecommendation sidecarRecommendation() {
+  public static SidecarRecommendation sidecarRecommendation() {
     HostChange added = new HostChange("./reviews.bookinfo.svc.cluster.local", "reviews.bookinfo.svc.cluster.local",
         T0, T1, 42, Set.of("outbound-cluster"));
     HostChange removed = new HostChange("*/api.example.com", "api.example.com", T0, T0, 1, Set.of("blackhole"));

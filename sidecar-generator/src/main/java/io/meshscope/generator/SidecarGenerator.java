@@ -5,11 +5,10 @@ import io.meshscope.generator.domain.EmitPolicy;
 import io.meshscope.generator.domain.EmitTimings;
 import io.meshscope.generator.domain.GeneratorConfig;
 import io.meshscope.generator.domain.RenderedSidecar;
+import io.meshscope.kit.TopicAdmin;
 import io.meshscope.schemas.DependencyGraph;
-import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.MalformedRecordException;
 import io.meshscope.schemas.SidecarRecommendation;
-import io.meshscope.schemas.TopicSerdes;
 import io.meshscope.schemas.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +37,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -69,8 +69,8 @@ public final class SidecarGenerator implements AutoCloseable {
   private final Listener listener;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
-  private final JsonSerde<DependencyGraph> graphs = TopicSerdes.dependencyGraph();
-  private final JsonSerde<SidecarRecommendation> recommendations = TopicSerdes.sidecarRecommendation();
+  private final Deserializer<DependencyGraph> graphs = Topics.dependencyGraphs().valueSerde().deserializer();
+  private final Serde<SidecarRecommendation> recommendations = Topics.sidecars().valueSerde();
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<TopicPartition, Long> readBefore = new HashMap<>();
@@ -213,7 +213,7 @@ public final class SidecarGenerator implements AutoCloseable {
     Path file = files.write(d);
     SidecarRecommendation recommendation = d.toRecommendation();
     producer.send(new ProducerRecord<>(options.sidecarTopic(), d.workload().key(),
-        recommendations.serialize(options.sidecarTopic(), recommendation)));
+        recommendations.serializer().serialize(options.sidecarTopic(), recommendation)));
     latest.put(d.workload().key(), recommendation);
     if (d.result() instanceof RenderedSidecar s) {
       emitted.incrementAndGet();
@@ -253,7 +253,7 @@ public final class SidecarGenerator implements AutoCloseable {
           continue;
         }
         try {
-          latest.put(r.key(), recommendations.deserialize(r.topic(), r.value()));
+          latest.put(r.key(), recommendations.deserializer().deserialize(r.topic(), r.value()));
         } catch (MalformedRecordException e) {
           log.warn("ignoring an unreadable earlier recommendation for {}: {}", r.key(), e.getMessage());
         }
@@ -270,7 +270,7 @@ public final class SidecarGenerator implements AutoCloseable {
   }
 
   static void ensureTopics(GeneratorOptions o) {
-    Topics.ensure(o.bootstrapServers(), o.kafka(), List.of(Topics.dependencyGraphs().named(o.graphTopic()),
+    TopicAdmin.ensure(o.bootstrapServers(), o.kafka(), List.of(Topics.dependencyGraphs().named(o.graphTopic()),
         Topics.sidecars().named(o.sidecarTopic()), Topics.deadLetters().named(o.deadLetterTopic())), 0);
   }
 

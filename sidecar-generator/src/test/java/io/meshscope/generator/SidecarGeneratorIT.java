@@ -9,7 +9,7 @@ import io.meshscope.kafka.test.Await;
 import io.meshscope.kafka.test.KafkaCluster;
 import io.meshscope.kafka.test.KafkaExtension;
 import io.meshscope.schemas.DependencyGraph;
-import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topics;
 import io.meshscope.schemas.WorkloadRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,13 +58,13 @@ class SidecarGeneratorIT {
           new ByteArraySerializer())) {
         for (DependencyGraph g : Bookinfo.all()) {
           producer.send(new ProducerRecord<>(graphTopic, g.workload().key(),
-              TopicSerdes.dependencyGraph().serialize(graphTopic, g)));
+              Topics.dependencyGraphs().valueSerde().serializer().serialize(graphTopic, g)));
         }
         DependencyGraph gateway = new DependencyGraph(1, WorkloadRef.of("istio-system", "istio-ingressgateway",
             Map.of("app", "istio-ingressgateway")), "router", 1, SEEN, SEEN, SEEN,
             List.of(), List.of());
         producer.send(new ProducerRecord<>(graphTopic, gateway.workload().key(),
-            TopicSerdes.dependencyGraph().serialize(graphTopic, gateway)));
+            Topics.dependencyGraphs().valueSerde().serializer().serialize(graphTopic, gateway)));
         producer.send(new ProducerRecord<>(graphTopic, "bookinfo/garbage", "{\"schemaVersion\":".getBytes(
             StandardCharsets.UTF_8)));
       }
@@ -93,7 +93,7 @@ class SidecarGeneratorIT {
       assertTrue(generator.graphsRead() >= 5, "it did read the graphs: " + generator.graphsRead());
     }
     assertEquals(5, kafka.consumeAll(options.sidecarTopic(), new StringDeserializer(),
-        TopicSerdes.sidecarRecommendation().deserializer(), 5, IsolationLevel.READ_UNCOMMITTED).size());
+        Topics.sidecars().valueSerde().deserializer(), 5, IsolationLevel.READ_UNCOMMITTED).size());
   }
 
   private static void awaitCount(List<?> list, int n) throws Exception {

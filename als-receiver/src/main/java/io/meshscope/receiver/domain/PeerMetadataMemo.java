@@ -1,7 +1,7 @@
 package io.meshscope.receiver.domain;
 
+import io.meshscope.kit.ByteHash;
 import io.meshscope.receiver.wire.RawEntry;
-import io.meshscope.schemas.ByteHash;
 import io.meshscope.schemas.PeerMetadata;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,7 +3,6 @@ package io.meshscope.receiver.sink;
 import io.meshscope.receiver.metrics.ReceiverMetrics;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.JsonSerde;
-import io.meshscope.schemas.TopicSerdes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +27,7 @@ public final class KafkaRecordSink implements RecordSink {
   public KafkaRecordSink(String bootstrapServers, String topic, Map<String, String> overrides, ReceiverMetrics metrics) {
     this.topic = topic;
     this.metrics = metrics;
-    JsonSerde<AccessRecord> serde = TopicSerdes.accessRecord();
+    JsonSerde<AccessRecord> serde = AccessRecordBytes.serde();
     this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, overrides), new StringSerializer(),
         serde.serializer());
   }

@@ -1,6 +1,6 @@
 package io.meshscope.receiver.wire;
 
-import io.meshscope.schemas.ByteHash;
+import io.meshscope.kit.ByteHash;
 import java.util.Arrays;
 
 /**

@@ -157,11 +157,6 @@ final class WireReader {
     return size;
   }
 
-  /**
-   * A UTF-8 string. The JDK's decoder copies ASCII without decoding and turns a malformed sequence
-   * into U+FFFD; only a string that has one is decoded again strictly, to tell a real U+FFFD from
-   * bytes that are not UTF-8.
-   */
   /** A string that is likely to come again: looked up in the table first, when there is one. */
   String readRepeatedString() throws InvalidProtocolBufferException {
     if (table == null) {
@@ -194,6 +189,11 @@ final class WireReader {
     return decode(size);
   }
 
+  /**
+   * A UTF-8 string. The JDK's decoder copies ASCII without decoding and turns a malformed sequence
+   * into U+FFFD; only a string that has one is decoded again strictly, to tell a real U+FFFD from
+   * bytes that are not UTF-8.
+   */
   private String decode(int size) throws InvalidProtocolBufferException {
     String s = new String(buf, pos, size, StandardCharsets.UTF_8);
     if (s.indexOf('\uFFFD') >= 0) {

@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Folds observations into a workload's {@link GraphState} and ages edges out (docs/architecture.md,
- * "Analyzer state and aging"). A step says whether the graph must be published: only when what a Sidecar
- * depends on changed (the set of hosts, the selector, the role), never for a count increment.
+ * The steps {@link GraphRules} is made of: folding an observation into a workload's
+ * {@link GraphState} and aging edges out (docs/architecture.md, "Analyzer state and aging"). A step
+ * says whether the graph must be published: only when what a Sidecar depends on changed (the set of
+ * hosts, the selector, the role), never for a count increment.
  */
 public final class GraphMerge {
 
@@ -123,13 +124,13 @@ public final class GraphMerge {
   }
 
   /** The state with its revision advanced, published at {@code now}: its evidence is not news any more. */
-  public static GraphState nextRevision(GraphState s, Instant now) {
+  static GraphState nextRevision(GraphState s, Instant now) {
     return new GraphState(s.workload(), s.role(), s.revision() + 1, s.windowStart(), s.windowEnd(), s.edges(),
         s.rejected(), false, now);
   }
 
   /** Whether moved evidence is due for republication: at most once per {@code interval} of stream time. */
-  public static boolean refreshDue(GraphState s, Instant now, Duration interval) {
+  static boolean refreshDue(GraphState s, Instant now, Duration interval) {
     return s.evidenceChanged() && (s.publishedAt() == null || !now.isBefore(s.publishedAt().plus(interval)));
   }
 

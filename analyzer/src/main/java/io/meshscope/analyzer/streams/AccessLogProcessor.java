@@ -1,10 +1,9 @@
 package io.meshscope.analyzer.streams;
 
 import io.meshscope.analyzer.domain.EdgeExtractor;
-import io.meshscope.analyzer.domain.GraphMerge;
+import io.meshscope.analyzer.domain.GraphRules;
 import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.schemas.AccessRecord;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -25,9 +24,7 @@ final class AccessLogProcessor implements Processor<String, Incoming, String, Ou
 
   private final EdgeExtractor extractor;
   private final HomePartition partitioning;
-  private final GraphMerge merge;
-  private final Duration ttl;
-  private final Duration agingInterval;
+  private final GraphRules rules;
   private final DeadLetters deadLetters = new DeadLetters();
   private ProcessorContext<String, Outcome> context;
   private Consumer<Record<String, Outcome>> forward;
@@ -35,13 +32,10 @@ final class AccessLogProcessor implements Processor<String, Incoming, String, Ou
   private ObservationExtractor observations;
   private GraphKeeper graphs;
 
-  AccessLogProcessor(EdgeExtractor extractor, HomePartition partitioning, GraphMerge merge, Duration ttl,
-      Duration agingInterval) {
+  AccessLogProcessor(EdgeExtractor extractor, HomePartition partitioning, GraphRules rules) {
     this.extractor = extractor;
     this.partitioning = partitioning;
-    this.merge = merge;
-    this.ttl = ttl;
-    this.agingInterval = agingInterval;
+    this.rules = rules;
   }
 
   @Override
@@ -51,9 +45,9 @@ final class AccessLogProcessor implements Processor<String, Incoming, String, Ou
     this.announcer = new AddressAnnouncer(context.getStateStore(AnalyzerSettings.ANNOUNCED_STORE));
     this.observations = new ObservationExtractor(extractor, partitioning,
         context.getStateStore(AnalyzerSettings.DIRECTORY_STORE));
-    this.graphs = new GraphKeeper(merge, ttl, agingInterval, context.getStateStore(AnalyzerSettings.GRAPH_STORE),
+    this.graphs = new GraphKeeper(rules, context.getStateStore(AnalyzerSettings.GRAPH_STORE),
         g -> context.forward(g.withValue(new Outcome.Graph(g.value()))));
-    context.schedule(agingInterval, PunctuationType.STREAM_TIME, graphs::ageAll);
+    context.schedule(rules.agingInterval(), PunctuationType.STREAM_TIME, graphs::ageAll);
   }
 
   @Override

@@ -1,9 +1,13 @@
 package io.meshscope.analyzer.streams;
 
 import io.meshscope.analyzer.domain.GraphMerge;
+import io.meshscope.kit.Durations;
+import io.meshscope.schemas.Hosts;
 import io.meshscope.schemas.Topics;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the topology needs to know; the process settings (Kafka, state directory, HTTP) live in
@@ -29,6 +33,11 @@ public record AnalyzerSettings(
   public static final String ANNOUNCED_STORE = "announced-addresses";
   public static final String DIRECTORY_TOPIC = "meshscope.workload-directory";
 
+  // Each default is written here only: AnalyzerConfig reads them, and the launcher's flags show them in --help.
+  public static final String DEFAULT_MESH_DOMAIN = Hosts.DEFAULT_MESH_DOMAIN;
+  public static final String DEFAULT_EGRESS_PROXIES = "istio-system/istio-axds-egressgateway";
+  public static final String DEFAULT_EDGE_TTL = "7d";
+
   public AnalyzerSettings {
     egressProxies = Set.copyOf(egressProxies);
     if (edgeTtl.isNegative() || edgeTtl.isZero()) {
@@ -40,10 +49,29 @@ public record AnalyzerSettings(
   }
 
   public static AnalyzerSettings defaults() {
+    Duration ttl = Durations.require(DEFAULT_EDGE_TTL, "edge TTL");
     return new AnalyzerSettings(Topics.ACCESS_LOGS, Topics.DEPENDENCY_GRAPHS, DIRECTORY_TOPIC, Topics.DEAD_LETTERS,
-        "cluster.local",
-        Set.of("istio-system/istio-axds-egressgateway"), Duration.ofDays(7), Duration.ofHours(1),
-        GraphMerge.Limits.DEFAULT);
+        DEFAULT_MESH_DOMAIN, workloads(DEFAULT_EGRESS_PROXIES), ttl, agingIntervalFor(ttl), GraphMerge.Limits.DEFAULT);
+  }
+
+  /**
+   * Aging looks at every graph once per interval of event time: about 168 times per TTL (hourly for
+   * the default 7 days), never more than once a second.
+   */
+  public static Duration agingIntervalFor(Duration ttl) {
+    Duration interval = ttl.dividedBy(168);
+    return interval.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : interval;
+  }
+
+  /** Workloads written {@code ns/name,ns/name}; blanks are ignored, so an empty text is no workload. */
+  public static Set<String> workloads(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  public AnalyzerSettings withMeshDomain(String domain) {
+    return new AnalyzerSettings(accessLogTopic, graphTopic, directoryTopic, deadLetterTopic, domain, egressProxies,
+        edgeTtl, agingInterval, limits);
   }
 
   public AnalyzerSettings withTtl(Duration ttl, Duration interval) {

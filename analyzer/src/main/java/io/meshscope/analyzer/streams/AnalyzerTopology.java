@@ -2,13 +2,16 @@ package io.meshscope.analyzer.streams;
 
 import io.meshscope.analyzer.domain.EdgeExtractor;
 import io.meshscope.analyzer.domain.GraphMerge;
+import io.meshscope.analyzer.domain.GraphRules;
 import io.meshscope.analyzer.domain.GraphState;
 import io.meshscope.analyzer.domain.HostNormalizer;
 import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.analyzer.domain.WorkloadAddress;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.JsonSerde;
-import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topic;
+import io.meshscope.schemas.Topics;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -61,8 +64,8 @@ public final class AnalyzerTopology {
   private static void buildTopology(StreamsBuilder builder, AnalyzerSettings s, HomePartition partitioning) {
     Serde<Observation> observations = InternalSerdes.observation();
     Serde<GraphState> states = InternalSerdes.graphState();
-    JsonSerde<WorkloadAddress> addresses = new JsonSerde<>(WorkloadAddress.class);
-    JsonSerde<DependencyGraph> graphs = TopicSerdes.dependencyGraph();
+    Serde<WorkloadAddress> addresses = directory(s.directoryTopic()).valueSerde();
+    Serde<DependencyGraph> graphs = Topics.dependencyGraphs().valueSerde();
 
     // A busy workload's state is read and rewritten for every observation: it stays an object in
     // memory, and only the last version per commit is serialized to RocksDB and the changelog.
@@ -79,7 +82,7 @@ public final class AnalyzerTopology {
             Consumed.with(Serdes.serdeFrom(new StringSerializer(), new WorkloadKeys()), Incoming.serde()).withTimestampExtractor(new EventTimeExtractor())
                 .withName("access-records"))
         .process(() -> new AccessLogProcessor(new EdgeExtractor(new HostNormalizer(s.meshDomain()), s.egressProxies()),
-            partitioning, new GraphMerge(s.limits()), s.edgeTtl(), s.agingInterval()), Named.as("analyze-records"),
+            partitioning, rules(s)), Named.as("analyze-records"),
             AnalyzerSettings.GRAPH_STORE, AnalyzerSettings.ANNOUNCED_STORE);
 
     outcomes.filter((k, v) -> v instanceof Outcome.DeadLetter, Named.as("dead-letters"))
@@ -91,13 +94,25 @@ public final class AnalyzerTopology {
     outcomes.filter((k, v) -> v instanceof Outcome.Graph, Named.as("graphs"))
         .mapValues(v -> ((Outcome.Graph) v).graph(), Named.as("graph-values"))
         .to(s.graphTopic(), Produced.with(Serdes.String(), graphs).withName("graph-sink"));
-    GraphMerge merge = new GraphMerge(s.limits());
+    GraphRules movedRules = rules(s);
     outcomes.filter((k, v) -> v instanceof Outcome.Moved, Named.as("observations-elsewhere"))
         .mapValues(v -> ((Outcome.Moved) v).observation(), Named.as("moving-observations"))
         .repartition(Repartitioned.with(Serdes.String(), observations).withName("observations-by-workload")
             .withStreamPartitioner(HomePartition.partitioner()))
-        .process(() -> new GraphProcessor(merge, s.edgeTtl(), s.agingInterval()), Named.as("merge-moved-graphs"),
+        .process(() -> new GraphProcessor(movedRules), Named.as("merge-moved-graphs"),
             AnalyzerSettings.GRAPH_STORE)
         .to(s.graphTopic(), Produced.with(Serdes.String(), graphs).withName("moved-graph-sink"));
+  }
+
+  /**
+   * The analyzer's own topic: the latest address each workload announced, compacted, read by every
+   * instance as a global table.
+   */
+  public static Topic<WorkloadAddress> directory(String name) {
+    return new Topic<>(name, new JsonSerde<>(WorkloadAddress.class), Map.of("cleanup.policy", "compact"));
+  }
+
+  private static GraphRules rules(AnalyzerSettings s) {
+    return new GraphRules(new GraphMerge(s.limits()), s.edgeTtl(), s.agingInterval());
   }
 }

@@ -1,9 +1,8 @@
 package io.meshscope.analyzer.streams;
 
-import io.meshscope.analyzer.domain.GraphMerge;
+import io.meshscope.analyzer.domain.GraphRules;
 import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.schemas.DependencyGraph;
-import java.time.Duration;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,22 +13,18 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class GraphProcessor implements Processor<String, Observation, String, DependencyGraph> {
 
-  private final GraphMerge merge;
-  private final Duration ttl;
-  private final Duration agingInterval;
+  private final GraphRules rules;
   private ProcessorContext<String, DependencyGraph> context;
   private GraphKeeper graphs;
 
-  GraphProcessor(GraphMerge merge, Duration ttl, Duration agingInterval) {
-    this.merge = merge;
-    this.ttl = ttl;
-    this.agingInterval = agingInterval;
+  GraphProcessor(GraphRules rules) {
+    this.rules = rules;
   }
 
   @Override
   public void init(ProcessorContext<String, DependencyGraph> context) {
     this.context = context;
-    this.graphs = new GraphKeeper(merge, ttl, agingInterval, context.getStateStore(AnalyzerSettings.GRAPH_STORE),
+    this.graphs = new GraphKeeper(rules, context.getStateStore(AnalyzerSettings.GRAPH_STORE),
         context::forward);
   }
 

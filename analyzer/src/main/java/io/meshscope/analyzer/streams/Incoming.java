@@ -1,10 +1,10 @@
 package io.meshscope.analyzer.streams;
 
+import io.meshscope.analyzer.codec.AccessRecordReader;
 import io.meshscope.analyzer.domain.EdgeExtractor;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.MalformedRecordException;
-import io.meshscope.schemas.TopicSerdes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,7 +24,7 @@ record Incoming(AccessRecord record, byte[] raw, String error) {
 
   static Serde<Incoming> serde() {
     // Fields no edge rule reads are read past without being made: a fifth of reading a record.
-    JsonSerde<AccessRecord> json = TopicSerdes.accessRecordWithout(EdgeExtractor.FIELDS_NOT_READ);
+    JsonSerde<AccessRecord> json = AccessRecordReader.serde(EdgeExtractor.FIELDS_NOT_READ);
     Deserializer<Incoming> read = (topic, data) -> {
       if (data == null) {
         return new Incoming(null, null, "null value");

@@ -1,6 +1,6 @@
 package io.meshscope.analyzer.streams;
 
-import io.meshscope.schemas.ByteHash;
+import io.meshscope.kit.ByteHash;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.kafka.common.serialization.Deserializer;

@@ -14,7 +14,7 @@ import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.Edge;
 import io.meshscope.schemas.PeerMetadata;
 import io.meshscope.schemas.RejectedHost;
-import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topics;
 import io.meshscope.schemas.UpstreamCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -73,11 +73,11 @@ class AnalyzerTopologyTest {
     driver = FixedTimeDriver.start(AnalyzerTopology.build(settings, accessLogPartitions()),
         StreamsProperties.of("unused:9092", stateDir, null, null, Map.of()), T);
     logs = FixedTimeDriver.inputTopic(driver, settings.accessLogTopic(), new StringSerializer(),
-        TopicSerdes.accessRecord().serializer(), T);
+        Topics.accessLogs().valueSerde().serializer(), T);
     rawLogs = FixedTimeDriver.inputTopic(driver, settings.accessLogTopic(), new StringSerializer(),
         new ByteArraySerializer(), T);
     graphs = driver.createOutputTopic(settings.graphTopic(), new StringDeserializer(),
-        TopicSerdes.dependencyGraph().deserializer());
+        Topics.dependencyGraphs().valueSerde().deserializer());
     repartitioned = driver.createOutputTopic(
         StreamsProperties.APPLICATION_ID + "-observations-by-workload-repartition", new StringDeserializer(),
         new ByteArrayDeserializer());

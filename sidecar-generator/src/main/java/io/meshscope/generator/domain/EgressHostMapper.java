@@ -1,7 +1,7 @@
 package io.meshscope.generator.domain;
 
-import io.meshscope.schemas.SafeText;
 import io.meshscope.schemas.Hosts;
+import io.meshscope.schemas.SafeText;
 import java.util.Optional;
 
 /**
@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class EgressHostMapper {
 
-  public static final String DEFAULT_MESH_DOMAIN = "cluster.local";
+  public static final String DEFAULT_MESH_DOMAIN = Hosts.DEFAULT_MESH_DOMAIN;
 
   private final String meshDomain;
   private final String serviceSuffix;

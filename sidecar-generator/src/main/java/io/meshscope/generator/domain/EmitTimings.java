@@ -1,5 +1,6 @@
 package io.meshscope.generator.domain;
 
+import io.meshscope.kit.Durations;
 import java.time.Duration;
 
 /**
@@ -12,8 +13,11 @@ import java.time.Duration;
  */
 public record EmitTimings(Duration quietPeriod, Duration debounce) {
 
-  public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMinutes(10);
-  public static final Duration DEFAULT_DEBOUNCE = Duration.ofMinutes(1);
+  // Written once as text, so that --help and the config file's documentation show them as a user writes them.
+  public static final String DEFAULT_QUIET_PERIOD_TEXT = "10m";
+  public static final String DEFAULT_DEBOUNCE_TEXT = "1m";
+  public static final Duration DEFAULT_QUIET_PERIOD = Durations.require(DEFAULT_QUIET_PERIOD_TEXT, "quietPeriod");
+  public static final Duration DEFAULT_DEBOUNCE = Durations.require(DEFAULT_DEBOUNCE_TEXT, "debounce");
 
   public EmitTimings {
     if (quietPeriod == null || quietPeriod.isNegative()) {

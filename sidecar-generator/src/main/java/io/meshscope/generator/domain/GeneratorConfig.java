@@ -1,14 +1,14 @@
 package io.meshscope.generator.domain;
 
-import io.meshscope.schemas.SafeText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.meshscope.kit.Durations;
+import io.meshscope.schemas.SafeText;
 import java.io.IOException;
 import java.io.Reader;
-import io.meshscope.schemas.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.meshscope.schemas.Json;
 import io.meshscope.schemas.SidecarRecommendation;
-import io.meshscope.schemas.TopicSerdes;
+import io.meshscope.schemas.Topics;
 import io.meshscope.schemas.WorkloadRef;
 import java.io.InputStream;
 import java.time.Duration;
@@ -49,10 +49,10 @@ class RecommendationSchemaTest {
     }
     for (EmitDecision decision : decisions) {
       SidecarRecommendation rec = decision.toRecommendation();
-      byte[] bytes = TopicSerdes.sidecarRecommendation().serialize("meshscope.sidecars", rec);
+      byte[] bytes = Topics.sidecars().valueSerde().serializer().serialize("meshscope.sidecars", rec);
       JsonNode json = Json.mapper().readTree(bytes);
       assertEquals(List.of(), schema.validate(json), json.toString());
-      assertEquals(rec, TopicSerdes.sidecarRecommendation().deserialize("meshscope.sidecars", bytes));
+      assertEquals(rec, Topics.sidecars().valueSerde().deserializer().deserialize("meshscope.sidecars", bytes));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.meshscope.kafka.test;
 
+import io.meshscope.kit.TopicAdmin;
 import io.meshscope.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public interface KafkaCluster extends AutoCloseable {
   /** Creates the topic and waits until every partition has an open leader ({@link Topics#create}). */
   default void createTopic(String name, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
-      Topics.create(admin, List.of(new NewTopic(name, partitions, (short) 1).configs(configs)),
+      TopicAdmin.create(admin, List.of(new NewTopic(name, partitions, (short) 1).configs(configs)),
           Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -2,6 +2,8 @@ package io.meshscope.kafka.test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.meshscope.kit.TopicAdmin;
+import io.meshscope.schemas.Topic;
 import io.meshscope.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,8 +37,8 @@ class TopicsIT {
   @Test
   void ensureReturnsOnlyWhenEveryPartitionTakesWrites(KafkaCluster kafka) throws Exception {
     String topic = kafka.uniqueTopic("ready");
-    List<String> created = Topics.ensure(kafka.bootstrapServers(),
-        List.of(new Topics.Spec(topic, Map.of())), PARTITIONS);
+    List<String> created = TopicAdmin.ensure(kafka.bootstrapServers(),
+        List.of(new Topic<>(topic, Serdes.ByteArray(), Map.of())), PARTITIONS);
     assertEquals(List.of(topic), created);
 
     Properties p = new Properties();
@@ -57,7 +60,7 @@ class TopicsIT {
       }
     }
 
-    assertEquals(List.of(), Topics.ensure(kafka.bootstrapServers(), List.of(new Topics.Spec(topic, Map.of())), 1),
+    assertEquals(List.of(), TopicAdmin.ensure(kafka.bootstrapServers(), List.of(new Topic<>(topic, Serdes.ByteArray(), Map.of())), 1),
         "an existing topic is left alone");
   }
 }

@@ -1,4 +1,4 @@
-package io.meshscope.schemas;
+package io.meshscope.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,26 +1,26 @@
-package io.meshscope.schemas;
+package io.meshscope.receiver.sink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshscope.schemas.AccessRecord;
+import io.meshscope.schemas.Json;
+import io.meshscope.schemas.PeerMetadata;
+import io.meshscope.schemas.RandomRecords;
+import io.meshscope.schemas.Reporter;
+import io.meshscope.schemas.SampleRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written AccessRecord writer must write exactly what the bean serializer writes. */
 class AccessRecordBytesTest {
-
-  private static final String[] ALPHABET = {"a", "Z", "9", "-", ".", "/", ":", "|", "\"", "\\", "\n", "\u0000",
-      "\u001f", "\u007f", "\u0085", "é", "€", "\u2028", "😀", "<", "&", " "};
 
   @Test
   void theFullSampleIsWrittenAsTheBeanSerializerWritesIt() throws Exception {
@@ -33,12 +33,12 @@ class AccessRecordBytesTest {
     Random random = new Random(20261126);
     List<Reporter> reporters = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      reporters.add(reporter(random));
+      reporters.add(RandomRecords.reporter(random));
     }
     for (int i = 0; i < 3_000; i++) {
       // Reporters repeat, as they do within a stream, and alternate, as streams interleave.
       Reporter reporter = random.nextInt(6) == 0 ? null : reporters.get(random.nextInt(reporters.size()));
-      AccessRecord r = record(random, reporter);
+      AccessRecord r = RandomRecords.accessRecord(random, reporter);
       assertEquals(beans(r), fast(r), "record " + i);
     }
   }
@@ -50,8 +50,8 @@ class AccessRecordBytesTest {
     List<Reporter> reporters = new ArrayList<>();
     List<Reporter> plainReporters = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      reporters.add(reporter(random));
-      plainReporters.add(withoutSurrogates(reporter(random), Reporter.class));
+      reporters.add(RandomRecords.reporter(random));
+      plainReporters.add(withoutSurrogates(RandomRecords.reporter(random), Reporter.class));
     }
     int written = 0;
     for (int i = 0; i < 20_000; i++) {
@@ -59,8 +59,8 @@ class AccessRecordBytesTest {
       List<Reporter> pool = plain ? plainReporters : reporters;
       Reporter reporter = random.nextInt(6) == 0 ? null : pool.get(random.nextInt(pool.size()));
       // Half the records without surrogates, so that most of those take the byte path.
-      AccessRecord r = plain ? withReporter(withoutSurrogates(record(random, null), AccessRecord.class), reporter)
-          : record(random, reporter);
+      AccessRecord r = plain ? withReporter(withoutSurrogates(RandomRecords.accessRecord(random, null), AccessRecord.class), reporter)
+          : RandomRecords.accessRecord(random, reporter);
       byte[] expected = Json.mapper().writeValueAsBytes(r);
       byte[] bytes = writer.write(r);
       String json = new String(expected, StandardCharsets.UTF_8);
@@ -84,7 +84,7 @@ class AccessRecordBytesTest {
       all.append(c);
     }
     all.append("\uE000\uFEFF\uFFFD\uFFFF");
-    AccessRecord r = copy(withoutSurrogates(record(new Random(1), null), AccessRecord.class), null, all.toString());
+    AccessRecord r = copy(withoutSurrogates(RandomRecords.accessRecord(new Random(1), null), AccessRecord.class), null, all.toString());
     assertArrayEquals(Json.mapper().writeValueAsBytes(r), writer.write(r));
   }
 
@@ -106,11 +106,11 @@ class AccessRecordBytesTest {
     Random random = new Random(5);
     List<PeerMetadata> peers = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      peers.add(withoutSurrogates(peer(random), PeerMetadata.class));
+      peers.add(withoutSurrogates(RandomRecords.peer(random), PeerMetadata.class));
     }
     int written = 0;
     for (int i = 0; i < 5_000; i++) {
-      AccessRecord r = withoutSurrogates(record(random, null), AccessRecord.class);
+      AccessRecord r = withoutSurrogates(RandomRecords.accessRecord(random, null), AccessRecord.class);
       r = new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), r.reporter(), r.logName(), r.protocol(),
           r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
           r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
@@ -155,10 +155,10 @@ class AccessRecordBytesTest {
   @Test
   void aReporterWithTheSameContentButAnotherIdentityIsNotMistakenForTheLastOne() throws Exception {
     Random random = new Random(3);
-    Reporter a = reporter(random);
-    Reporter b = reporter(random);
+    Reporter a = RandomRecords.reporter(random);
+    Reporter b = RandomRecords.reporter(random);
     assertNotEquals(a, b);
-    AccessRecord first = record(random, a);
+    AccessRecord first = RandomRecords.accessRecord(random, a);
     AccessRecord second = withReporter(first, b);
     fast(first);
     assertEquals(beans(second), fast(second));
@@ -169,74 +169,6 @@ class AccessRecordBytesTest {
   }
 
   private static String fast(AccessRecord r) {
-    return new String(TopicSerdes.accessRecord().serialize("t", r), StandardCharsets.UTF_8);
-  }
-
-  static AccessRecord record(Random random, Reporter reporter) {
-    return new AccessRecord(
-        AccessRecord.CURRENT_VERSION,
-        Instant.ofEpochSecond(random.nextLong(0, 4_000_000_000L), random.nextBoolean() ? 0 : random.nextInt(1_000_000_000)),
-        Instant.ofEpochSecond(random.nextLong(0, 4_000_000_000L), random.nextInt(3) * 1_000_000),
-        reporter,
-        maybe(random),
-        random.nextBoolean() ? "HTTP" : text(random, 1, 8),
-        maybe(random),
-        random.nextInt(4) == 0 ? null : new UpstreamCluster(text(random, 0, 40), text(random, 1, 10),
-            random.nextBoolean() ? null : random.nextInt(65536), maybe(random), maybe(random)),
-        maybe(random),
-        maybe(random),
-        maybe(random),
-        maybe(random),
-        random.nextInt(4) == 0 ? null : new HttpRequest(maybe(random), maybe(random), maybe(random), maybe(random)),
-        random.nextBoolean() ? null : random.nextInt(-5, 1000),
-        maybe(random),
-        list(random),
-        random.nextLong(0, Long.MAX_VALUE),
-        random.nextInt(10_000),
-        random.nextBoolean() ? null : random.nextLong(0, Long.MAX_VALUE),
-        maybe(random),
-        list(random),
-        peer(random),
-        peer(random),
-        list(random));
-  }
-
-  static Reporter reporter(Random random) {
-    return new Reporter(text(random, 1, 10), maybe(random),
-        WorkloadRef.of(text(random, 1, 12), text(random, 1, 12), map(random)), maybe(random), list(random),
-        map(random), maybe(random), maybe(random), maybe(random));
-  }
-
-  private static PeerMetadata peer(Random random) {
-    return random.nextInt(3) == 0 ? null : new PeerMetadata(text(random, 1, 20), maybe(random), maybe(random),
-        maybe(random), maybe(random), maybe(random), random.nextInt(5) == 0 ? null : map(random));
-  }
-
-  private static Map<String, String> map(Random random) {
-    Map<String, String> m = new TreeMap<>(); // null values allowed, as in the records' own maps
-    for (int i = random.nextInt(5); i > 0; i--) {
-      m.put(text(random, 0, 12), random.nextInt(8) == 0 ? null : text(random, 0, 20));
-    }
-    return m;
-  }
-
-  private static List<String> list(Random random) {
-    List<String> l = new ArrayList<>();
-    for (int i = random.nextInt(4); i > 0; i--) {
-      l.add(text(random, 0, 30));
-    }
-    return l;
-  }
-
-  private static String maybe(Random random) {
-    return random.nextInt(3) == 0 ? null : text(random, 0, 60);
-  }
-
-  private static String text(Random random, int min, int max) {
-    StringBuilder s = new StringBuilder(min > 0 ? "x" : "");
-    for (int i = random.nextInt(min, max + 1); i > 0; i--) {
-      s.append(random.nextInt(3) == 0 ? ALPHABET[random.nextInt(ALPHABET.length)] : (char) ('a' + random.nextInt(26)));
-    }
-    return s.toString();
+    return new String(AccessRecordBytes.serde().serializer().serialize("t", r), StandardCharsets.UTF_8);
   }
 }

@@ -1,34 +1,36 @@
-package io.meshscope.schemas;
+package io.meshscope.analyzer.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
+import io.meshscope.kit.ByteHash;
+import io.meshscope.schemas.AccessRecord;
+import io.meshscope.schemas.HttpRequest;
+import io.meshscope.schemas.JsonSerde;
+import io.meshscope.schemas.PeerMetadata;
+import io.meshscope.schemas.Reporter;
+import io.meshscope.schemas.UpstreamCluster;
+import io.meshscope.schemas.WorkloadRef;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Reads an {@link AccessRecord} with the streaming API: the analyzer reads one per entry and the
- * bean deserializer (property-based creator, buffered) was a third of its CPU. It takes only the
- * plain shape the writers produce; anything else (a value of another JSON type, a duplicate field,
- * a null in a list, trailing tokens, a record its constructor refuses) makes it give up with
- * {@link NotPlain}, and {@link JsonSerde} then reads the bytes with the bean deserializer, which
- * accepts or refuses them exactly as before, with its messages. A test holds the two to the same
- * answer on random and mutated records.
+ * The analyzer's reader of the access-log topic: records in the receiver's layout are read by
+ * {@link WriterLayoutReader} without a tokenizer, and with the fields the analyzer never reads left
+ * empty ({@link Projection}); every other record (another writer, an escape, non-ASCII text) is left
+ * to Jackson's bean reader, which accepts or refuses it with its own messages. Jackson's reader took
+ * three times the CPU per record in the analyzer's benchmark (docs/benchmarks.md, "Codecs"); the
+ * records it is left are counted ({@link JsonSerde#fastReaderMisses}), so that a layout that drifts
+ * from the writer's shows as a count, not only as slowness.
  */
-final class AccessRecordReader {
+public final class AccessRecordReader {
 
   /** Not an error in the record: only a sign that the bean deserializer must decide. */
   static final class NotPlain extends Exception {
@@ -37,52 +39,41 @@ final class AccessRecordReader {
     }
   }
 
-  private static final NotPlain NOT_PLAIN = new NotPlain();
-
-  private final JsonFactory factory;
   private final Projection projection;
   // Per thread: Kafka Streams shares one deserializer among its stream threads.
   private final ThreadLocal<ReporterMemo> memos = ThreadLocal.withInitial(ReporterMemo::new);
 
-  AccessRecordReader(JsonFactory factory) {
-    this(factory, Projection.NONE);
+  /**
+   * The access-log topic's serde with this reader in front: records read without making the given
+   * fields ({@code routeName}, {@code request.path}): they come back empty (null, 0 or an empty list)
+   * from records in the writers' layout, and whole from others, so a consumer must not look at them.
+   * Records are accepted and refused as by the topic's own serde. For the analyzer, which reads a
+   * dozen of an access record's fields.
+   *
+   * @throws IllegalArgumentException for a field that is unknown, required, or not text, a number or
+   *     a list of text
+   */
+  public static JsonSerde<AccessRecord> serde(Set<String> skipped) {
+    return new JsonSerde<>(AccessRecord.class, new AccessRecordReader(Projection.of(skipped))::read, null);
   }
 
-  AccessRecordReader(JsonFactory factory, Projection projection) {
-    this.factory = factory;
+  AccessRecordReader() {
+    this(Projection.NONE);
+  }
+
+  AccessRecordReader(Projection projection) {
     this.projection = projection;
   }
 
+  /** The record in the writer's layout, or NotPlain for Jackson to decide. */
   AccessRecord read(byte[] data) throws NotPlain {
-    ReporterMemo memo = memos.get();
-    try {
-      return WriterLayoutReader.read(data, memo, projection);
-    } catch (NotPlain e) {
-      return streamed(data, memo);
-    }
-  }
-
-  /** With Jackson's streaming parser: any field order, whitespace, escapes, unknown fields. */
-  AccessRecord streamed(byte[] data, ReporterMemo memo) throws NotPlain {
-    try (JsonParser p = factory.createParser(data)) {
-      expect(p.nextToken(), JsonToken.START_OBJECT);
-      AccessRecord r = record(p, new Source(data, memo));
-      if (p.nextToken() != null) {
-        throw NOT_PLAIN;
-      }
-      return r;
-    } catch (IOException | RuntimeException e) {
-      throw NOT_PLAIN;
-    }
+    return WriterLayoutReader.read(data, memos.get(), projection);
   }
 
   /** This thread's memo. */
   ReporterMemo memo() {
     return memos.get();
   }
-
-  /** The bytes being read, for the reporter memo. */
-  private record Source(byte[] data, ReporterMemo memo) {}
 
   /**
    * Reporters already read, by their exact bytes. Every record repeats its reporter (the receiver
@@ -305,10 +296,6 @@ final class AccessRecordReader {
       new Field("pod", Kind.STRING), new Field("serviceAccount", Kind.STRING), new Field("clusterId", Kind.STRING),
       new Field("labels", Kind.MAP)};
 
-  private AccessRecord record(JsonParser p, Source source) throws IOException, NotPlain {
-    return record(fields(p, RECORD, source));
-  }
-
   /** The record from its fields' values in {@link #RECORD} order. */
   @SuppressWarnings("unchecked")
   static AccessRecord record(Object[] v) {
@@ -318,62 +305,6 @@ final class AccessRecordReader {
         (String) v[10], (String) v[11], (HttpRequest) v[12], (Integer) v[13], (String) v[14], (List<String>) v[15],
         v[16] == null ? 0 : (Long) v[16], v[17] == null ? 0 : (Long) v[17], (Long) v[18], (String) v[19],
         (List<String>) v[20], (PeerMetadata) v[21], (PeerMetadata) v[22], (List<String>) v[23]);
-  }
-
-  /** The object's known fields, in {@code fields} order; unknown ones are skipped, a repeated one gives up. */
-  private Object[] fields(JsonParser p, Field[] fields, Source source) throws IOException, NotPlain {
-    Object[] values = new Object[fields.length];
-    int seen = 0;
-    int next = 0;
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      JsonToken t = p.nextToken();
-      int i = indexOf(fields, name, next);
-      if (i < 0) {
-        // A newer writer's field: ignored, as FAIL_ON_UNKNOWN_PROPERTIES is off for the bean reader.
-        p.skipChildren();
-        continue;
-      }
-      if ((seen & (1 << i)) != 0) {
-        throw NOT_PLAIN;
-      }
-      seen |= 1 << i;
-      next = i + 1;
-      values[i] = t == JsonToken.VALUE_NULL ? null : value(p, t, fields[i].kind(), source);
-    }
-    expect(p.currentToken(), JsonToken.END_OBJECT);
-    return values;
-  }
-
-  /** Where {@code name} is, trying {@code hint} first: the writers put fields in table order. */
-  private static int indexOf(Field[] fields, String name, int hint) {
-    if (hint < fields.length && fields[hint].name().equals(name)) {
-      return hint;
-    }
-    for (int i = 0; i < fields.length; i++) {
-      if (fields[i].name().equals(name)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  @SuppressWarnings("unchecked")
-  /** A value that is not JSON null (the caller has taken care of that). */
-  private Object value(JsonParser p, JsonToken t, Kind kind, Source source) throws IOException, NotPlain {
-    return switch (kind) {
-      case STRING -> string(p, t);
-      case INT -> integer(p, t);
-      case LONG -> longValue(p, t);
-      case INSTANT -> instant(p, t);
-      case STRINGS -> strings(p, t);
-      case MAP -> map(p, t);
-      case REPORTER -> reporter(p, t, source);
-      case WORKLOAD -> build(kind, object(p, t, WORKLOAD, source));
-      case CLUSTER -> build(kind, object(p, t, CLUSTER, source));
-      case REQUEST -> build(kind, object(p, t, REQUEST, source));
-      case PEER -> build(kind, object(p, t, PEER, source));
-    };
   }
 
   /** A nested object of {@code kind} from its fields' values in its table's order. */
@@ -389,49 +320,6 @@ final class AccessRecordReader {
           (List<String>) v[4], (Map<String, String>) v[5], (String) v[6], (String) v[7], (String) v[8]);
       default -> throw new IllegalArgumentException(kind + " is not an object");
     };
-  }
-
-  private Object[] object(JsonParser p, JsonToken t, Field[] fields, Source source) throws IOException, NotPlain {
-    expect(t, JsonToken.START_OBJECT);
-    return fields(p, fields, source);
-  }
-
-  /** The reporter object at the parser, from the memo when its bytes were read before. */
-  @SuppressWarnings("unchecked")
-  private Reporter reporter(JsonParser p, JsonToken t, Source source) throws IOException, NotPlain {
-    expect(t, JsonToken.START_OBJECT);
-    long start = p.currentTokenLocation().getByteOffset();
-    p.skipChildren();
-    long last = p.currentTokenLocation().getByteOffset();
-    byte[] data = source.data();
-    if (start < 0 || last >= data.length || data[(int) start] != '{' || data[(int) last] != '}') {
-      throw NOT_PLAIN; // offsets not as expected: let the bean reader decide
-    }
-    int from = (int) start;
-    int to = (int) last + 1;
-    int hash = ReporterMemo.prefixHash(data, from, to);
-    Reporter memoized = source.memo().get(data, from, to, hash);
-    if (memoized != null) {
-      return memoized;
-    }
-    try (JsonParser sub = factory.createParser(data, from, to - from)) {
-      Reporter r = (Reporter) build(Kind.REPORTER, object(sub, sub.nextToken(), REPORTER, source));
-      if (sub.nextToken() != null) {
-        throw NOT_PLAIN;
-      }
-      source.memo().put(data, from, to, hash, r);
-      return r;
-    }
-  }
-
-  private static String string(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.VALUE_STRING);
-    return p.getText();
-  }
-
-  private static Instant instant(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.VALUE_STRING);
-    return instant(p.getText());
   }
 
   /**
@@ -483,52 +371,5 @@ final class AccessRecordReader {
       v = v * 10 + (c - '0');
     }
     return v;
-  }
-
-  private static int integer(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.VALUE_NUMBER_INT);
-    if (p.getNumberType() != JsonParser.NumberType.INT) {
-      throw NOT_PLAIN;
-    }
-    return p.getIntValue();
-  }
-
-  private static long longValue(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.VALUE_NUMBER_INT);
-    JsonParser.NumberType type = p.getNumberType();
-    if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) {
-      throw NOT_PLAIN;
-    }
-    return p.getLongValue();
-  }
-
-  private static List<String> strings(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.START_ARRAY);
-    List<String> out = new ArrayList<>();
-    JsonToken v;
-    while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
-      expect(v, JsonToken.VALUE_STRING);
-      out.add(p.getText());
-    }
-    return out;
-  }
-
-  private static Map<String, String> map(JsonParser p, JsonToken t) throws IOException, NotPlain {
-    expect(t, JsonToken.START_OBJECT);
-    Map<String, String> out = new TreeMap<>();
-    String key;
-    while ((key = p.nextFieldName()) != null) {
-      expect(p.nextToken(), JsonToken.VALUE_STRING);
-      if (out.put(key, p.getText()) != null) {
-        throw NOT_PLAIN;
-      }
-    }
-    return out;
-  }
-
-  private static void expect(JsonToken actual, JsonToken expected) throws NotPlain {
-    if (actual != expected) {
-      throw NOT_PLAIN;
-    }
   }
 }

@@ -1,6 +1,13 @@
-package io.meshscope.schemas;
+package io.meshscope.receiver.sink;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.meshscope.schemas.AccessRecord;
+import io.meshscope.schemas.HttpRequest;
+import io.meshscope.schemas.Json;
+import io.meshscope.schemas.JsonSerde;
+import io.meshscope.schemas.PeerMetadata;
+import io.meshscope.schemas.Reporter;
+import io.meshscope.schemas.UpstreamCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -79,6 +86,11 @@ final class AccessRecordBytes {
 
   private final ObjectWriter reporterWriter;
   private final ThreadLocal<Out> outs = ThreadLocal.withInitial(Out::new);
+
+  /** The access-log topic's serde with this writer in front: the same bytes, written faster. */
+  static JsonSerde<AccessRecord> serde() {
+    return new JsonSerde<>(AccessRecord.class, null, new AccessRecordBytes(Json.mapper().writerFor(Reporter.class))::write);
+  }
 
   AccessRecordBytes(ObjectWriter reporterWriter) {
     this.reporterWriter = reporterWriter;

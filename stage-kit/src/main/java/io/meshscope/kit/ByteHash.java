@@ -1,4 +1,4 @@
-package io.meshscope.schemas;
+package io.meshscope.kit;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

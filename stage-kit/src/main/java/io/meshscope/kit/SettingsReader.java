@@ -1,4 +1,4 @@
-package io.meshscope.schemas;
+package io.meshscope.kit;
 
 import java.time.Duration;
 import java.util.Map;

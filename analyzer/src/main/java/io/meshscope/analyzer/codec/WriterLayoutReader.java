@@ -1,8 +1,11 @@
-package io.meshscope.schemas;
+package io.meshscope.analyzer.codec;
 
-import io.meshscope.schemas.AccessRecordReader.Field;
-import io.meshscope.schemas.AccessRecordReader.Kind;
-import io.meshscope.schemas.AccessRecordReader.NotPlain;
+import io.meshscope.analyzer.codec.AccessRecordReader.Field;
+import io.meshscope.analyzer.codec.AccessRecordReader.Kind;
+import io.meshscope.analyzer.codec.AccessRecordReader.NotPlain;
+import io.meshscope.schemas.AccessRecord;
+import io.meshscope.schemas.Json;
+import io.meshscope.schemas.Reporter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -14,12 +17,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads an {@link AccessRecord} laid out byte for byte as {@link AccessRecordBytes} writes it: fields
+ * Reads an {@link AccessRecord} laid out byte for byte as the receiver's writer writes it (which is
+ * how Jackson's bean serializer writes it, a receiver test checks): fields
  * in table order, no whitespace, no nulls, ASCII strings without escapes, plain integers. That is
  * every record the receiver writes for ordinary traffic, and reading it needs no tokenizer: Jackson's
  * streaming parser was a third of the analyzer's stream threads. At the first byte that is not
  * where the layout puts it (another writer, an escape, non-ASCII text, an unknown field) it gives up
- * with {@link NotPlain}, and the streaming reader decides; a test holds both to the same answers.
+ * with {@link NotPlain}, and Jackson's bean reader decides; a test holds both to the same answers.
  * Not thread-safe: one per record.
  */
 final class WriterLayoutReader {
@@ -59,8 +63,8 @@ final class WriterLayoutReader {
       }
       return record;
     } catch (RuntimeException e) {
-      // Ran off the end, or a value the records' constructors or Instant refuse: the streaming
-      // reader (and after it the bean reader) gives the answer and the message.
+      // Ran off the end, or a value the records' constructors or Instant refuse: the bean reader
+      // gives the answer and the message.
       throw NOT_PLAIN;
     }
   }
@@ -149,7 +153,7 @@ final class WriterLayoutReader {
     };
   }
 
-  /** A string of printable ASCII without escapes; anything else is left to the streaming reader. */
+  /** A string of printable ASCII without escapes; anything else is left to Jackson. */
   private String string() throws NotPlain {
     int start = text();
     return new String(data, start, pos - 1 - start, StandardCharsets.ISO_8859_1);
@@ -276,7 +280,7 @@ final class WriterLayoutReader {
         String key = string();
         expect(':');
         if (out.put(key, string()) != null) {
-          throw NOT_PLAIN; // a repeated key: the streaming reader gives up on it too
+          throw NOT_PLAIN; // a repeated key: the bean reader decides what it means
         }
       } while (data[pos] == ',');
     }
