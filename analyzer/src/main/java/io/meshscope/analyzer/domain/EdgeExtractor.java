@@ -121,8 +121,21 @@ public final class EdgeExtractor {
     // is the best guess, and provenance tells a reviewer it is one.
     String service = r.upstreamCluster().host() != null ? r.upstreamCluster().host()
         : self.name() + "." + self.namespace() + ".svc." + hosts.meshDomain();
-    addEdge(out, caller, at, hosts.fromHost(service, self.namespace(), directory::isNamespace),
-        r.upstreamCluster().port(), r.protocol(), caller.provenance(), false);
+    HostNormalizer.Result host = hosts.fromHost(service, self.namespace(), directory::isNamespace);
+    if (host.host() != null && !isServiceOf(host.host(), self.namespace())) {
+      // A pod serves only services of its own namespace. Any other host in its inbound cluster is
+      // forged or foreign, and taken as is it would let one pod fill any caller's graph.
+      out.add(Observation.rejected(caller.workload(), caller.role(), at, host.host(), "foreign-inbound-host"));
+      return;
+    }
+    addEdge(out, caller, at, host, r.upstreamCluster().port(), r.protocol(), caller.provenance(), false);
+  }
+
+  /** Whether {@code host} is {@code <service>.<namespace>.svc.<mesh domain>}. */
+  private boolean isServiceOf(String host, String namespace) {
+    String suffix = "." + namespace + ".svc." + hosts.meshDomain();
+    return host.endsWith(suffix) && host.length() > suffix.length()
+        && host.lastIndexOf('.', host.length() - suffix.length() - 1) < 0;
   }
 
   private static void addEdge(List<Observation> out, Caller caller, Instant at, HostNormalizer.Result host,

@@ -221,6 +221,20 @@ class AnalyzerTopologyTest {
   }
 
   @Test
+  void anInboundClusterNamingAServiceOfAnotherNamespaceIsRefused() {
+    for (String foreign : List.of("payments.billing.svc.cluster.local", "api.example.com",
+        "reviews.bookinfo.svc.cluster.local.evil.example")) {
+      AccessRecord r = Records.inbound(REVIEWS, T, 9080, "bookinfo", "productpage", "v1", "10.44.0.10");
+      send(withCluster(r, new UpstreamCluster("inbound|9080|http|" + foreign, "inbound", 9080, null, foreign)));
+    }
+    DependencyGraph g = stored("bookinfo/productpage");
+    assertEquals(Set.of(), hosts(g), "a pod serves only its own namespace's services");
+    assertEquals(Set.of("foreign-inbound-host"), g.rejected().stream().map(RejectedHost::reason)
+        .collect(Collectors.toSet()));
+    assertEquals(3, g.rejected().size());
+  }
+
+  @Test
   void callerKnownOnlyByIpIsResolvedThroughAnnouncedAddresses() {
     send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080)); // announces 10.44.0.10 = productpage
     send(Records.inboundWithoutPeer(REVIEWS, T.plusSeconds(1), 9080, "10.44.0.10"));
