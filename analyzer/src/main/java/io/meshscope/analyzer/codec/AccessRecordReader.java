@@ -15,16 +15,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The analyzer's reader of the access-log topic: records in the receiver's layout are read by
- * {@link WriterLayoutReader} without a tokenizer, and with the fields the analyzer never reads left
- * empty ({@link Projection}); every other record (another writer, an escape, non-ASCII text) is left
+ * {@link WriterLayoutReader} without a tokenizer; every other record (another writer, an escape, non-ASCII text) is left
  * to Jackson's bean reader, which accepts or refuses it with its own messages. Jackson's reader took
  * three times the CPU per record in the analyzer's benchmark (docs/benchmarks.md, "Codecs"); the
  * records it is left are counted ({@link JsonSerde#fastReaderMisses}), so that a layout that drifts
@@ -39,35 +35,19 @@ public final class AccessRecordReader {
     }
   }
 
-  private final Projection projection;
   // Per thread: Kafka Streams shares one deserializer among its stream threads.
   private final ThreadLocal<ReporterMemo> memos = ThreadLocal.withInitial(ReporterMemo::new);
 
-  /**
-   * The access-log topic's serde with this reader in front: records read without making the given
-   * fields ({@code routeName}, {@code request.path}): they come back empty (null, 0 or an empty list)
-   * from records in the writers' layout, and whole from others, so a consumer must not look at them.
-   * Records are accepted and refused as by the topic's own serde. For the analyzer, which reads a
-   * dozen of an access record's fields.
-   *
-   * @throws IllegalArgumentException for a field that is unknown, required, or not text, a number or
-   *     a list of text
-   */
-  public static JsonSerde<AccessRecord> serde(Set<String> skipped) {
-    return new JsonSerde<>(AccessRecord.class, new AccessRecordReader(Projection.of(skipped))::read, null);
+  /** The access-log topic's serde with this reader in front of Jackson's. */
+  public static JsonSerde<AccessRecord> serde() {
+    return new JsonSerde<>(AccessRecord.class, new AccessRecordReader()::read, null);
   }
 
-  AccessRecordReader() {
-    this(Projection.NONE);
-  }
-
-  AccessRecordReader(Projection projection) {
-    this.projection = projection;
-  }
+  AccessRecordReader() {}
 
   /** The record in the writer's layout, or NotPlain for Jackson to decide. */
   AccessRecord read(byte[] data) throws NotPlain {
-    return WriterLayoutReader.read(data, memos.get(), projection);
+    return WriterLayoutReader.read(data, memos.get());
   }
 
   /** This thread's memo. */
@@ -187,48 +167,6 @@ public final class AccessRecordReader {
 
     int bytes() {
       return bytes;
-    }
-  }
-
-  /**
-   * Fields that a reader leaves empty (null, 0 or an empty list) in the records it reads in the
-   * writers' layout, for a consumer that never looks at them: it still reads past them with every
-   * check, so it accepts and refuses exactly the records a full read does, but makes no strings or
-   * lists for them. A record in another layout is read whole.
-   */
-  record Projection(boolean[] record, boolean[] cluster, boolean[] request) {
-    /** For the tables no projection reaches into (reporter, workload, peer): nothing skipped. */
-    static final boolean[] NOTHING = new boolean[RECORD.length];
-    // Required by the records' constructors: left empty, every record would fail the layout read.
-    private static final Set<String> REQUIRED =
-        Set.of("schemaVersion", "protocol", "upstreamCluster.name", "upstreamCluster.kind");
-    static final Projection NONE = of(Set.of());
-
-    /**
-     * @param skipped fields by name ({@code routeName}) or nested name ({@code request.path}): text,
-     *     numbers and lists of text, not the fields the records require
-     */
-    static Projection of(Set<String> skipped) {
-      Set<String> left = new HashSet<>(skipped);
-      Projection p = new Projection(mask(RECORD, "", left), mask(CLUSTER, "upstreamCluster.", left),
-          mask(REQUEST, "request.", left));
-      if (!left.isEmpty()) {
-        throw new IllegalArgumentException("cannot skip " + new TreeSet<>(left)
-            + ": unknown, required, or not text, a number or a list of text");
-      }
-      return p;
-    }
-
-    private static boolean[] mask(Field[] table, String prefix, Set<String> left) {
-      boolean[] mask = new boolean[Math.max(table.length, RECORD.length)];
-      for (int i = 0; i < table.length; i++) {
-        String name = prefix + table[i].name();
-        Kind kind = table[i].kind();
-        boolean skippable = !REQUIRED.contains(name)
-            && (kind == Kind.STRING || kind == Kind.INT || kind == Kind.LONG || kind == Kind.STRINGS);
-        mask[i] = skippable && left.remove(name);
-      }
-      return mask;
     }
   }
 

@@ -34,30 +34,21 @@ final class WriterLayoutReader {
 
   private final byte[] data;
   private final AccessRecordReader.ReporterMemo memo;
-  private final AccessRecordReader.Projection projection;
   private int pos;
 
-  private WriterLayoutReader(byte[] data, AccessRecordReader.ReporterMemo memo,
-      AccessRecordReader.Projection projection) {
+  private WriterLayoutReader(byte[] data, AccessRecordReader.ReporterMemo memo) {
     this.data = data;
     this.memo = memo;
-    this.projection = projection;
-  }
-
-  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo) throws NotPlain {
-    return read(data, memo, AccessRecordReader.Projection.NONE);
   }
 
   /**
    * The record, or NotPlain. A reporter not yet in {@code memo} is read, and kept there if it is at
-   * least {@link AccessRecordReader.ReporterMemo#PREFIX} bytes long. The fields {@code projection}
-   * skips are read past, checked as closely as the others, and left empty.
+   * least {@link AccessRecordReader.ReporterMemo#PREFIX} bytes long.
    */
-  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo,
-      AccessRecordReader.Projection projection) throws NotPlain {
-    WriterLayoutReader r = new WriterLayoutReader(data, memo, projection);
+  static AccessRecord read(byte[] data, AccessRecordReader.ReporterMemo memo) throws NotPlain {
+    WriterLayoutReader r = new WriterLayoutReader(data, memo);
     try {
-      AccessRecord record = AccessRecordReader.record(r.object(AccessRecordReader.RECORD, projection.record()));
+      AccessRecord record = AccessRecordReader.record(r.object(AccessRecordReader.RECORD));
       if (r.pos != data.length) {
         throw NOT_PLAIN;
       }
@@ -70,7 +61,7 @@ final class WriterLayoutReader {
   }
 
   /** {@code {"name":value,...}} with the table's fields in order, each at most once, none unknown. */
-  private Object[] object(Field[] fields, boolean[] skipped) throws NotPlain {
+  private Object[] object(Field[] fields) throws NotPlain {
     expect('{');
     Object[] values = new Object[fields.length];
     boolean first = true;
@@ -79,25 +70,10 @@ final class WriterLayoutReader {
         continue;
       }
       first = false;
-      if (skipped[i]) {
-        skip(fields[i].kind());
-      } else {
-        values[i] = value(fields[i].kind());
-      }
+      values[i] = value(fields[i].kind());
     }
     expect('}');
     return values;
-  }
-
-  /** Reads past a value of a kind a projection may skip, with the checks {@link #value} makes. */
-  private void skip(Kind kind) throws NotPlain {
-    switch (kind) {
-      case STRING -> text();
-      case INT -> integer();
-      case LONG -> number();
-      case STRINGS -> strings(false);
-      default -> throw new IllegalStateException(kind + " cannot be skipped");
-    }
   }
 
   /** Whether the next member is the field's; consumes its name, separator and colon if so. */
@@ -143,13 +119,13 @@ final class WriterLayoutReader {
       case INT -> integer();
       case LONG -> number();
       case INSTANT -> AccessRecordReader.instant(string());
-      case STRINGS -> strings(true);
+      case STRINGS -> strings();
       case MAP -> map();
       case REPORTER -> reporter();
-      case WORKLOAD -> AccessRecordReader.build(kind, object(AccessRecordReader.WORKLOAD, AccessRecordReader.Projection.NOTHING));
-      case CLUSTER -> AccessRecordReader.build(kind, object(AccessRecordReader.CLUSTER, projection.cluster()));
-      case REQUEST -> AccessRecordReader.build(kind, object(AccessRecordReader.REQUEST, projection.request()));
-      case PEER -> AccessRecordReader.build(kind, object(AccessRecordReader.PEER, AccessRecordReader.Projection.NOTHING));
+      case WORKLOAD -> AccessRecordReader.build(kind, object(AccessRecordReader.WORKLOAD));
+      case CLUSTER -> AccessRecordReader.build(kind, object(AccessRecordReader.CLUSTER));
+      case REQUEST -> AccessRecordReader.build(kind, object(AccessRecordReader.REQUEST));
+      case PEER -> AccessRecordReader.build(kind, object(AccessRecordReader.PEER));
     };
   }
 
@@ -230,43 +206,27 @@ final class WriterLayoutReader {
     return (int) v;
   }
 
-  /** A list of strings; read past, with the same checks, and null when {@code make} is false. */
-  private List<String> strings(boolean make) throws NotPlain {
+  private List<String> strings() throws NotPlain {
     expect('[');
     if (data[pos] == ']') {
       pos++;
-      return make ? List.of() : null;
+      return List.of();
     }
     // Lists of none or one (response flags nearly always) are made immutable here: the record's
     // constructor copies any other list, and that copy was 3% of the analyzer's stream threads.
-    String first = make ? string() : skipText();
+    String first = string();
     if (data[pos] == ']') {
       pos++;
-      return make ? List.of(first) : null;
+      return List.of(first);
     }
-    List<String> out = make ? new ArrayList<>() : null;
-    if (make) {
-      out.add(first);
-    }
+    List<String> out = new ArrayList<>();
+    out.add(first);
     while (data[pos] == ',') {
       pos++;
-      element(out);
+      out.add(string());
     }
     expect(']');
     return out;
-  }
-
-  private String skipText() throws NotPlain {
-    text();
-    return null;
-  }
-
-  private void element(List<String> out) throws NotPlain {
-    if (out == null) {
-      text();
-    } else {
-      out.add(string());
-    }
   }
 
   private Map<String, String> map() throws NotPlain {
@@ -302,7 +262,7 @@ final class WriterLayoutReader {
       return memo.value(slot);
     }
     Reporter reporter = (Reporter) AccessRecordReader.build(Kind.REPORTER,
-        object(AccessRecordReader.REPORTER, AccessRecordReader.Projection.NOTHING));
+        object(AccessRecordReader.REPORTER));
     if (pos - from >= AccessRecordReader.ReporterMemo.PREFIX) {
       memo.put(data, from, pos, hash, reporter);
     }

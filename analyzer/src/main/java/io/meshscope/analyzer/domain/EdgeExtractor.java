@@ -20,15 +20,6 @@ import java.util.stream.Collectors;
  */
 public final class EdgeExtractor {
 
-  /**
-   * Fields of an access record that these rules never read, so the analyzer's reader may leave them
-   * empty instead of making their strings. A rule that starts reading one must take it out of here
-   * (the topology tests read their records through that reader).
-   */
-  public static final Set<String> FIELDS_NOT_READ = Set.of("logName", "httpVersion", "upstreamRemoteAddress",
-      "responseCode", "responseCodeDetails", "bytesReceived", "bytesSent", "durationMicros", "routeName", "peerSans",
-      "flags", "request.method", "request.scheme", "request.path", "upstreamCluster.subset");
-
   /** Role of a caller known only from a peer's metadata or IP: never overrides a reported role. */
   public static final String UNKNOWN_ROLE = "unknown";
 

@@ -1,7 +1,6 @@
 package io.meshscope.analyzer.streams;
 
 import io.meshscope.analyzer.codec.AccessRecordReader;
-import io.meshscope.analyzer.domain.EdgeExtractor;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.MalformedRecordException;
@@ -23,8 +22,7 @@ record Incoming(AccessRecord record, byte[] raw, String error) {
   }
 
   static Serde<Incoming> serde() {
-    // Fields no edge rule reads are read past without being made: a fifth of reading a record.
-    JsonSerde<AccessRecord> json = AccessRecordReader.serde(EdgeExtractor.FIELDS_NOT_READ);
+    JsonSerde<AccessRecord> json = AccessRecordReader.serde();
     Deserializer<Incoming> read = (topic, data) -> {
       if (data == null) {
         return new Incoming(null, null, "null value");
