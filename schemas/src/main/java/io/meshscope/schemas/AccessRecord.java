@@ -14,6 +14,8 @@ import java.util.List;
  * @param protocol {@code HTTP} or {@code TCP}
  * @param responseFlags Envoy's short response-flag codes, e.g. {@code NR}, {@code UF}
  * @param peerSans URI SANs of the peer certificate (mTLS identity), e.g. {@code spiffe://td/ns/N/sa/SA}
+ * @param requestedServerName the SNI the downstream's TLS client hello named ({@code tls_sni_hostname}),
+ *     also when Envoy only inspected the TLS and passed it through; absent without TLS
  * @param flags what the receiver noticed about the entry, e.g. {@code NO_IDENTITY}, {@code AUTHORITY_TRUNCATED}
  */
 public record AccessRecord(
@@ -38,6 +40,7 @@ public record AccessRecord(
     Long durationMicros,
     String routeName,
     List<String> peerSans,
+    String requestedServerName,
     PeerMetadata upstreamPeer,
     PeerMetadata downstreamPeer,
     List<String> flags) {

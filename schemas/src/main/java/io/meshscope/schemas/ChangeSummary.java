@@ -6,12 +6,17 @@ import java.util.List;
  * What an emission changes against the previous one of the same workload.
  *
  * @param trigger {@code first}, {@code change}, {@code urgent} or {@code removal}
+ * @param outsideRegistry hosts of the Sidecar that calls reached only through
+ *     {@code PassthroughCluster} or {@code BlackHoleCluster}: no mesh service and no ServiceEntry
+ *     names them, so in a {@code REGISTRY_ONLY} mesh each works only once a ServiceEntry does
  */
 public record ChangeSummary(
-    String trigger, List<HostChange> added, List<HostChange> removed, int unchanged, WhatIf whatIf) {
+    String trigger, List<HostChange> added, List<HostChange> removed, int unchanged, WhatIf whatIf,
+    List<String> outsideRegistry) {
   public ChangeSummary {
     Collections2.requireText(trigger, "summary.trigger");
     added = Collections2.list(added);
     removed = Collections2.list(removed);
+    outsideRegistry = Collections2.list(outsideRegistry);
   }
 }

@@ -42,6 +42,7 @@ public final class RandomRecords {
         random.nextBoolean() ? null : random.nextLong(0, Long.MAX_VALUE),
         maybe(random),
         list(random),
+        maybe(random),
         peer(random),
         peer(random),
         list(random));

@@ -50,6 +50,7 @@ public final class SampleRecords {
         4512L,
         "default",
         List.of("spiffe://cluster.local/ns/bookinfo/sa/bookinfo-reviews"),
+        "reviews.bookinfo.svc.cluster.local",
         new PeerMetadata("upstream_peer", "bookinfo", "reviews-v2", "reviews-v2-7d7f9bd5c-x2x4z",
             "bookinfo-reviews", "Kubernetes", Map.of("app", "reviews", "version", "v2")),
         new PeerMetadata("wasm.downstream_peer", "istio-system", "istio-ingressgateway",
@@ -88,6 +89,6 @@ public final class SampleRecords {
         T1,
         "recommend",
         "apiVersion: networking.istio.io/v1\nkind: Sidecar\n",
-        new ChangeSummary("change", List.of(added), List.of(removed), 2, new WhatIf(120, 4, 96.7)));
+        new ChangeSummary("change", List.of(added), List.of(removed), 2, new WhatIf(120, 4, 96.7), List.of("api.example.com")));
   }
 }

@@ -55,16 +55,19 @@ public final class Entries {
     return StreamAccessLogsMessage.Identifier.newBuilder().setNode(node).setLogName("http_envoy_accesslog").build();
   }
 
-  /** An outbound HTTP call through {@code outbound|port||host}. */
+  /**
+   * An outbound HTTP call through {@code outbound|port||host}, addressed as an app would: a mesh
+   * service by its short name, any other host by its full name.
+   */
   public static HTTPAccessLogEntry outboundHttp(Instant start, String host, int port, String path, int status) {
-    String shortName = host.split("\\.", 2)[0];
+    String name = host.contains(".svc.") ? host.split("\\.", 2)[0] : host;
     return HTTPAccessLogEntry.newBuilder()
         .setProtocolVersion(HTTPAccessLogEntry.HTTPVersion.HTTP11)
         .setCommonProperties(common(start, "outbound|" + port + "||" + host, "10.96.0.10", port))
         .setRequest(HTTPRequestProperties.newBuilder()
             .setRequestMethod(RequestMethod.GET)
             .setScheme("http")
-            .setAuthority(shortName + ":" + port)
+            .setAuthority(name + ":" + port)
             .setPath(path)
             .setRequestHeadersBytes(420))
         .setResponse(HTTPResponseProperties.newBuilder()

@@ -132,6 +132,8 @@ public final class EntryNormalizer {
         common.duration() == null ? null : micros(common.duration()),
         FieldValues.checked(common.routeName(), rejections),
         peerSans(common.peerSans(), rejections),
+        // A host name: DNS caps one at 253 characters, so a longer SNI is refused, not cut.
+        FieldValues.checked(common.requestedServerName(), 253, Rejection.FIELD_TOO_LONG, rejections),
         upstreamPeer,
         downstreamPeer,
         List.copyOf(flags));

@@ -65,6 +65,7 @@ final class AccessRecordBytes {
   private static final byte[] RECEIVED_AT = name("receivedAt");
   private static final byte[] REPORTER = name("reporter");
   private static final byte[] REQUEST = name("request");
+  private static final byte[] REQUESTED_SERVER_NAME = name("requestedServerName");
   private static final byte[] RESPONSE_CODE = name("responseCode");
   private static final byte[] RESPONSE_CODE_DETAILS = name("responseCodeDetails");
   private static final byte[] RESPONSE_FLAGS = name("responseFlags");
@@ -159,6 +160,7 @@ final class AccessRecordBytes {
       }
       o.string(ROUTE_NAME, r.routeName());
       o.strings(PEER_SANS, r.peerSans());
+      o.string(REQUESTED_SERVER_NAME, r.requestedServerName());
       peer(o, UPSTREAM_PEER, r.upstreamPeer());
       peer(o, DOWNSTREAM_PEER, r.downstreamPeer());
       o.strings(FLAGS, r.flags());

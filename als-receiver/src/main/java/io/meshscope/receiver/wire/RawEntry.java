@@ -24,6 +24,8 @@ import java.util.Map;
  * @param responseFlags bit {@code n - 1} set for {@code ResponseFlags} field {@code n}; field 13 (a
  *     message) counts when present
  * @param peerSans the URI or DNS value of each subject alternative name, in order
+ * @param requestedServerName {@code tls_properties.tls_sni_hostname}: current Envoy sets it whenever
+ *     its TLS inspector read an SNI, also on connections it passes through without terminating TLS
  * @param http null for a TCP entry
  */
 public record RawEntry(
@@ -37,6 +39,7 @@ public record RawEntry(
     RawAddress upstreamRemote,
     int responseFlags,
     List<String> peerSans,
+    String requestedServerName,
     PeerState peers,
     Http http,
     long tcpReceivedBytes,
@@ -160,6 +163,7 @@ public record RawEntry(
         address(c.getUpstreamRemoteAddress()),
         flags(c.getResponseFlags()),
         sans,
+        c.getTlsProperties().getTlsSniHostname(),
         PeerState.of(c.getFilterStateObjectsMap()),
         http,
         received,

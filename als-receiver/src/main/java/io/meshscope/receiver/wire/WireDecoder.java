@@ -92,6 +92,7 @@ public final class WireDecoder {
   private static final int FILTER_STATE = AccessLogCommon.FILTER_STATE_OBJECTS_FIELD_NUMBER << 3 | LEN;
   private static final int DURATION = AccessLogCommon.DURATION_FIELD_NUMBER << 3 | LEN;
   // TLSProperties and its certificate
+  private static final int SNI = TLSProperties.TLS_SNI_HOSTNAME_FIELD_NUMBER << 3 | LEN;
   private static final int PEER_CERTIFICATE = TLSProperties.PEER_CERTIFICATE_PROPERTIES_FIELD_NUMBER << 3 | LEN;
   private static final int SUBJECT_ALT_NAME =
       TLSProperties.CertificateProperties.SUBJECT_ALT_NAME_FIELD_NUMBER << 3 | LEN;
@@ -190,11 +191,12 @@ public final class WireDecoder {
     final AddressState upstreamRemote = new AddressState();
     int flags;
     List<String> sans = List.of();
+    String sni = "";
     PeerState peers = PeerState.NONE;
 
     RawEntry build(Http http, long received, long sent) {
       return new RawEntry(start, duration, cluster, route, downstreamRemote.value(), downstreamLocal.value(),
-          downstreamDirectRemote.value(), upstreamRemote.value(), flags, sans, peers, http, received, sent);
+          downstreamDirectRemote.value(), upstreamRemote.value(), flags, sans, sni, peers, http, received, sent);
     }
   }
 
@@ -342,7 +344,7 @@ public final class WireDecoder {
       } else if (t == FILTER_STATE) {
         e.peers = filterState(in, e.peers);
       } else if (t == TLS) {
-        e.sans = sans(in, e.sans);
+        tls(in, e);
       } else if (!in.skipField(t)) {
         break;
       }
@@ -443,10 +445,14 @@ public final class WireDecoder {
     return bits;
   }
 
-  private static List<String> sans(WireReader in, List<String> sans) throws InvalidProtocolBufferException {
+  /** The SNI and the peer certificate's SANs; a repeated TLSProperties merges, as protobuf's does. */
+  private static void tls(WireReader in, Entry e) throws InvalidProtocolBufferException {
     int limit = in.pushLimit(in.readRawVarint32());
+    List<String> sans = e.sans;
     for (int t = in.readTag(); t != 0; t = in.readTag()) {
-      if (t == PEER_CERTIFICATE) {
+      if (t == SNI) {
+        e.sni = in.readRepeatedString();
+      } else if (t == PEER_CERTIFICATE) {
         int cert = in.pushLimit(in.readRawVarint32());
         for (int u = in.readTag(); u != 0; u = in.readTag()) {
           if (u == SUBJECT_ALT_NAME) {
@@ -467,7 +473,7 @@ public final class WireDecoder {
       }
     }
     end(in, limit);
-    return sans;
+    e.sans = sans;
   }
 
   /** The SAN's URI or DNS value, whichever came last; null when it has neither. */

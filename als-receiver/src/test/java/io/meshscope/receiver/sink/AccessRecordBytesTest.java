@@ -115,7 +115,7 @@ class AccessRecordBytesTest {
           r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
           r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
           r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
-          r.routeName(), r.peerSans(), peers.get(random.nextInt(peers.size())),
+          r.routeName(), r.peerSans(), r.requestedServerName(), peers.get(random.nextInt(peers.size())),
           peers.get(random.nextInt(peers.size())), r.flags());
       byte[] bytes = writer.write(r);
       if (bytes != null) {
@@ -131,7 +131,7 @@ class AccessRecordBytesTest {
         r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
         r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
         r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
-        r.routeName(), r.peerSans(), r.upstreamPeer(), r.downstreamPeer(), r.flags());
+        r.routeName(), r.peerSans(), r.requestedServerName(), r.upstreamPeer(), r.downstreamPeer(), r.flags());
   }
 
   @Test

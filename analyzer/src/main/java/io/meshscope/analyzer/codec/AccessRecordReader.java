@@ -214,8 +214,8 @@ public final class AccessRecordReader {
       new Field("responseCode", Kind.INT), new Field("responseCodeDetails", Kind.STRING),
       new Field("responseFlags", Kind.STRINGS), new Field("bytesReceived", Kind.LONG),
       new Field("bytesSent", Kind.LONG), new Field("durationMicros", Kind.LONG), new Field("routeName", Kind.STRING),
-      new Field("peerSans", Kind.STRINGS), new Field("upstreamPeer", Kind.PEER),
-      new Field("downstreamPeer", Kind.PEER), new Field("flags", Kind.STRINGS)};
+      new Field("peerSans", Kind.STRINGS), new Field("requestedServerName", Kind.STRING),
+      new Field("upstreamPeer", Kind.PEER), new Field("downstreamPeer", Kind.PEER), new Field("flags", Kind.STRINGS)};
   static final Field[] REPORTER = {
       new Field("role", Kind.STRING), new Field("nodeId", Kind.STRING), new Field("workload", Kind.WORKLOAD),
       new Field("pod", Kind.STRING), new Field("ips", Kind.STRINGS), new Field("labels", Kind.MAP),
@@ -242,7 +242,7 @@ public final class AccessRecordReader {
         (String) v[4], (String) v[5], (String) v[6], (UpstreamCluster) v[7], (String) v[8], (String) v[9],
         (String) v[10], (String) v[11], (HttpRequest) v[12], (Integer) v[13], (String) v[14], (List<String>) v[15],
         v[16] == null ? 0 : (Long) v[16], v[17] == null ? 0 : (Long) v[17], (Long) v[18], (String) v[19],
-        (List<String>) v[20], (PeerMetadata) v[21], (PeerMetadata) v[22], (List<String>) v[23]);
+        (List<String>) v[20], (String) v[21], (PeerMetadata) v[22], (PeerMetadata) v[23], (List<String>) v[24]);
   }
 
   /** A nested object of {@code kind} from its fields' values in its table's order. */

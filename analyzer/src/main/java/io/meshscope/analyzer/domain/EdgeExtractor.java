@@ -3,11 +3,14 @@ package io.meshscope.analyzer.domain;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.PeerMetadata;
 import io.meshscope.schemas.Reporter;
+import io.meshscope.schemas.SafeText;
 import io.meshscope.schemas.UpstreamCluster;
 import io.meshscope.schemas.WorkloadRef;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,19 +23,28 @@ import java.util.stream.Collectors;
  */
 public final class EdgeExtractor {
 
+  /** A certificate's account that several workloads run as: which of them called cannot be told. */
+  static final String AMBIGUOUS_ACCOUNT = "ambiguous-service-account";
+  private static final int SHOWN_CANDIDATES = 200;
+
   /** Role of a caller known only from a peer's metadata or IP: never overrides a reported role. */
   public static final String UNKNOWN_ROLE = "unknown";
 
   private final HostNormalizer hosts;
   private final Set<String> egressProxies;
   private final Set<String> egressProxyNames;
+  private final Duration announcedWithin;
 
   /**
    * @param egressProxies workloads ({@code namespace/name}) that serve as the mesh's fallback
    *     egress proxy: their traffic is attributed to their downstream callers
+   * @param announcedWithin how recent, before an entry, a workload's announcement of its service
+   *     account must be for the workload to count as running under it then: the edge TTL, so a
+   *     workload long gone does not make a live one ambiguous
    */
-  public EdgeExtractor(HostNormalizer hosts, Set<String> egressProxies) {
+  public EdgeExtractor(HostNormalizer hosts, Set<String> egressProxies, Duration announcedWithin) {
     this.hosts = hosts;
+    this.announcedWithin = announcedWithin;
     this.egressProxies = Set.copyOf(egressProxies);
     this.egressProxyNames = egressProxies.stream().map(p -> p.substring(p.lastIndexOf('/') + 1))
         .collect(Collectors.toUnmodifiableSet());
@@ -71,29 +83,40 @@ public final class EdgeExtractor {
     // By name first: building the key of every reporter to find the one or two proxies was waste.
     boolean viaEgressProxy = egressProxyNames.contains(self.name()) && egressProxies.contains(self.key());
 
-    Caller caller = viaEgressProxy ? downstreamCaller(r, directory) : new Caller(self, reporter.role(), null);
+    Caller caller = viaEgressProxy ? downstreamCaller(r, at, directory) : new Caller(self, reporter.role(), null);
     if (caller.workload() == null && !"inbound".equals(kind)) {
-      out.add(Observation.rejected(self, reporter.role(), at, caller.unresolved(), "unresolved-caller"));
+      out.add(Observation.rejected(self, reporter.role(), at, caller.unresolved(), caller.reason()));
       return;
     }
     switch (kind) {
       case "outbound" -> {
         String provenance = viaEgressProxy ? "egress-gateway" : noRoute ? "no-route" : "outbound-cluster";
-        addEdge(out, caller, at, hosts.fromHost(cluster.host(), self.namespace(), directory::isNamespace),
-            cluster.port(), r.protocol(), provenance, noRoute);
+        HostNormalizer.Result callee = hosts.fromHost(cluster.host(), self.namespace(), directory::isNamespace);
+        addEdge(out, caller, at, callee, cluster.port(), r.protocol(), provenance, noRoute);
+        if (!noRoute && callee.host() != null) {
+          routeAuthority(out, r, caller, at, callee.host(), directory);
+        }
       }
       case "passthrough", "blackhole" -> {
         boolean blocked = "blackhole".equals(kind) || noRoute;
         String provenance = viaEgressProxy ? "egress-gateway"
             : "blackhole".equals(kind) ? "blackhole" : noRoute ? "no-route" : "passthrough-authority";
         String authority = r.request() == null ? null : r.request().authority();
-        if (authority == null) {
-          // A TCP connection (or a refused authority) names no host; show where it went.
-          String where = r.downstreamLocalAddress() == null ? "" : r.downstreamLocalAddress();
-          out.add(Observation.rejected(caller.workload(), caller.role(), at, where, "no-host"));
-        } else {
+        String sni = r.requestedServerName();
+        if (authority != null) {
           addEdge(out, caller, at, hosts.fromAuthority(authority, caller.workload().namespace(), directory::isNamespace),
               port(authority, r.downstreamLocalAddress()), r.protocol(), provenance, blocked);
+        } else if (sni != null) {
+          // TLS that Envoy passed through: its TLS inspector read the host the client asked for,
+          // the commonest external call there is (docs/architecture.md, "Edge rules").
+          addEdge(out, caller, at,
+              hosts.fromServerName(sni, caller.workload().namespace(), directory::isNamespace),
+              localPort(r.downstreamLocalAddress()), r.protocol(),
+              "passthrough-authority".equals(provenance) ? "passthrough-sni" : provenance, blocked);
+        } else {
+          // Plain TCP (or a refused authority) names no host; show where it went.
+          String where = r.downstreamLocalAddress() == null ? "" : r.downstreamLocalAddress();
+          out.add(Observation.rejected(caller.workload(), caller.role(), at, where, "no-host"));
         }
       }
       case "inbound" -> inbound(out, r, self, at, directory);
@@ -103,9 +126,59 @@ public final class EdgeExtractor {
     }
   }
 
+  /**
+   * A request whose authority is another host than its cluster's went through a route that a
+   * VirtualService (or an alias) made for that authority: Envoy sends a request to an
+   * {@code outbound|} cluster only when a virtual host of its route table matched the authority,
+   * and an unknown authority goes to PassthroughCluster or BlackHoleCluster instead. The Sidecar
+   * then needs the authority too, or the VirtualService is not imported and the call fails with
+   * 404 NR. Names of the cluster's own service ({@code reviews}, {@code reviews:9080}) normalize to
+   * the cluster's host and add nothing; IP literals and junk are refused as any authority is.
+   */
+  private void routeAuthority(List<Observation> out, AccessRecord r, Caller caller, Instant at, String clusterHost,
+      Directory directory) {
+    String authority = r.request() == null ? null : r.request().authority();
+    if (authority == null || isAliasOf(authority, clusterHost)) {
+      return;
+    }
+    HostNormalizer.Result routed = hosts.fromAuthority(authority, caller.workload().namespace(),
+        directory::isNamespace);
+    if (routed.host() == null) {
+      // An authority that is an IP (a service's cluster IP) also routes to the cluster: nothing to import.
+      if (!"ip-literal".equals(routed.reason())) {
+        out.add(Observation.rejected(caller.workload(), caller.role(), at, routed.rejectedValue(), routed.reason()));
+      }
+      return;
+    }
+    if (!routed.host().equals(clusterHost)) {
+      addEdge(out, caller, at, routed, port(authority, r.downstreamLocalAddress()), r.protocol(), "route-authority",
+          false);
+    }
+  }
+
+  /**
+   * Whether {@code authority} is one of the names a pod's DNS search path gives the cluster's
+   * service ({@code reviews}, {@code reviews.bookinfo}, {@code reviews.bookinfo.svc}, with or without
+   * a port): the service's own virtual host, whatever namespaces the directory knows yet.
+   */
+  private boolean isAliasOf(String authority, String clusterHost) {
+    int colon = authority.lastIndexOf(':');
+    String host = (colon > 0 && authority.indexOf(':') == colon ? authority.substring(0, colon) : authority)
+        .toLowerCase(Locale.ROOT);
+    if (host.endsWith(".")) {
+      host = host.substring(0, host.length() - 1);
+    }
+    return clusterHost.equals(host) || clusterHost.endsWith(".svc." + hosts.meshDomain())
+        && clusterHost.startsWith(host + ".");
+  }
+
   private void inbound(List<Observation> out, AccessRecord r, WorkloadRef self, Instant at, Directory directory) {
-    Caller caller = downstreamCaller(r, directory);
+    Caller caller = downstreamCaller(r, at, directory);
     if (caller.workload() == null) {
+      if (AMBIGUOUS_ACCOUNT.equals(caller.reason())) {
+        // Several workloads run as the caller's account: the callee's graph says so rather than guess.
+        out.add(Observation.rejected(self, r.reporter().role(), at, caller.unresolved(), caller.reason()));
+      }
       return; // the callee's log alone cannot say who called; the caller's own log may
     }
     // Istio before 1.8 named the service in the cluster; since then the workload's canonical name
@@ -138,8 +211,11 @@ public final class EdgeExtractor {
     }
   }
 
-  /** Who called: the peer Istio's metadata exchange named, else the workload whose IP it was. */
-  private static Caller downstreamCaller(AccessRecord r, Directory directory) {
+  /**
+   * Who called: the peer Istio's metadata exchange named, else the workload whose IP it was, else
+   * the one workload that runs as the namespace and service account of the mTLS peer certificate.
+   */
+  private Caller downstreamCaller(AccessRecord r, Instant at, Directory directory) {
     PeerMetadata peer = r.downstreamPeer();
     if (peer != null && peer.namespace() != null && peer.workload() != null
         && HostNormalizer.isKubernetesName(peer.namespace()) && HostNormalizer.isWorkloadName(peer.workload())) {
@@ -155,7 +231,32 @@ public final class EdgeExtractor {
         return new Caller(known.get().workload(), known.get().role(), "inbound-ip");
       }
     }
-    return new Caller(null, null, null, address == null ? "" : address);
+    for (String san : r.peerSans()) {
+      SpiffeId id = SpiffeId.parse(san);
+      if (id != null) {
+        return byCertificate(id, san, at, directory);
+      }
+    }
+    return new Caller(null, null, null, address == null ? "" : address, "unresolved-caller");
+  }
+
+  private Caller byCertificate(SpiffeId id, String san, Instant at, Directory directory) {
+    Instant since = at.minus(announcedWithin);
+    List<WorkloadAddress> running = new ArrayList<>(2);
+    for (WorkloadAddress a : directory.byServiceAccount(id.namespace(), id.serviceAccount())) {
+      if (!a.seenAt().isBefore(since)) {
+        running.add(a);
+      }
+    }
+    if (running.size() == 1) {
+      return new Caller(running.get(0).workload(), running.get(0).role(), "inbound-peer-certificate");
+    }
+    if (running.isEmpty()) {
+      return new Caller(null, null, null, san, "unresolved-caller");
+    }
+    String candidates = running.stream().map(a -> a.workload().key()).sorted().collect(Collectors.joining(", "));
+    return new Caller(null, null, null, SafeText.escaped(san + " is run by " + candidates, SHOWN_CANDIDATES),
+        AMBIGUOUS_ACCOUNT);
   }
 
   /** The IP of {@code ip:port} or {@code [v6]:port}. */
@@ -173,11 +274,15 @@ public final class EdgeExtractor {
 
   private static Integer port(String authority, String localAddress) {
     int colon = authority.lastIndexOf(':');
-    String text = colon > 0 && authority.indexOf(']') < colon ? authority.substring(colon + 1)
-        : localAddress == null ? null : localAddress.substring(localAddress.lastIndexOf(':') + 1);
-    if (text == null) {
-      return null;
-    }
+    return colon > 0 && authority.indexOf(']') < colon ? port(authority.substring(colon + 1)) : localPort(localAddress);
+  }
+
+  /** The port the connection was made to: what a passthrough listener saw as its local address. */
+  private static Integer localPort(String localAddress) {
+    return localAddress == null ? null : port(localAddress.substring(localAddress.lastIndexOf(':') + 1));
+  }
+
+  private static Integer port(String text) {
     try {
       int p = Integer.parseInt(text);
       return p > 0 && p <= 65_535 ? p : null;
@@ -186,9 +291,13 @@ public final class EdgeExtractor {
     }
   }
 
-  private record Caller(WorkloadRef workload, String role, String provenance, String unresolved) {
+  /**
+   * @param unresolved for a caller not found: what named it, as it may be shown to people
+   * @param reason for a caller not found: why
+   */
+  private record Caller(WorkloadRef workload, String role, String provenance, String unresolved, String reason) {
     Caller(WorkloadRef workload, String role, String provenance) {
-      this(workload, role, provenance, null);
+      this(workload, role, provenance, null, null);
     }
   }
 }

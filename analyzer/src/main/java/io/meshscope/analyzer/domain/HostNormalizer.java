@@ -65,6 +65,21 @@ public final class HostNormalizer {
     return result.host() != null ? result : refuse(authority, result.reason());
   }
 
+  /**
+   * The host a TLS client hello named (SNI). Like an authority's, but it has no port, and a pattern
+   * or port in it is refused: a client asks for one host.
+   */
+  public Result fromServerName(String sni, String namespace, Predicate<String> isNamespace) {
+    if (sni == null || sni.isEmpty()) {
+      return new Result(null, "", "no-host");
+    }
+    if (sni.indexOf('*') >= 0) {
+      return refuse(sni, "bad-wildcard");
+    }
+    Result result = fromHost(sni.toLowerCase(Locale.ROOT), namespace, isNamespace);
+    return result.host() != null ? result : refuse(sni, result.reason());
+  }
+
   /** A host name from a log, lower-cased, trailing dot removed, short names expanded. */
   public Result fromHost(String raw, String namespace, Predicate<String> isNamespace) {
     String host = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
@@ -95,6 +110,14 @@ public final class HostNormalizer {
   /** Peer metadata is forgeable: only names Kubernetes could have become graph keys. */
   public static boolean isKubernetesName(String namespace) {
     return NAMESPACE.matcher(namespace).matches();
+  }
+
+  private static final Pattern SERVICE_ACCOUNT =
+      Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+  /** A Kubernetes service account name: a DNS-1123 subdomain. */
+  public static boolean isServiceAccountName(String name) {
+    return SERVICE_ACCOUNT.matcher(name).matches();
   }
 
   public static boolean isWorkloadName(String name) {

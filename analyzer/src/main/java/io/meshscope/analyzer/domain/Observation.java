@@ -9,7 +9,8 @@ import java.util.Objects;
  * host ({@link Kind#EDGE}), it exists ({@link Kind#PRESENCE}, so a workload that calls nothing still
  * gets a graph and a Sidecar), or a log named a callee that is not a valid host ({@link Kind#REJECTED}).
  *
- * @param provenance the signal: {@code outbound-cluster}, {@code passthrough-authority},
+ * @param provenance the signal: {@code outbound-cluster}, {@code passthrough-authority}, {@code passthrough-sni},
+ *     {@code route-authority}, {@code inbound-peer-certificate},
  *     {@code blackhole}, {@code no-route}, {@code inbound-peer-metadata}, {@code inbound-ip},
  *     {@code egress-gateway}
  * @param value for REJECTED: the offending value, escaped and capped

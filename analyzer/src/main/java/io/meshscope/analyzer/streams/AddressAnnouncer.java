@@ -1,5 +1,6 @@
 package io.meshscope.analyzer.streams;
 
+import io.meshscope.analyzer.domain.HostNormalizer;
 import io.meshscope.analyzer.domain.WorkloadAddress;
 import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.Reporter;
@@ -60,8 +61,15 @@ final class AddressAnnouncer {
       due = Math.min(due, announce(ObservationExtractor.IP_PREFIX + ip,
           new WorkloadAddress(ip, reporter.workload(), reporter.role(), at), wallClock, out));
     }
-    due = Math.min(due, announce(ObservationExtractor.NAMESPACE_PREFIX + reporter.workload().namespace(),
-        new WorkloadAddress(null, reporter.workload(), reporter.role(), at), wallClock, out));
+    WorkloadAddress marker = new WorkloadAddress(null, reporter.workload(), reporter.role(), at);
+    due = Math.min(due, announce(ObservationExtractor.NAMESPACE_PREFIX + reporter.workload().namespace(), marker,
+        wallClock, out));
+    String account = reporter.serviceAccount();
+    if (account != null && HostNormalizer.isServiceAccountName(account)) {
+      // So that a caller known only by its certificate's namespace and service account can be found.
+      due = Math.min(due, announce(ObservationExtractor.serviceAccountPrefix(reporter.workload().namespace(), account)
+          + reporter.workload().key(), marker, wallClock, out));
+    }
     if (quietUntil.size() >= MAX_REMEMBERED) {
       quietUntil.clear(); // reporters the reader no longer keeps would pile up
     }

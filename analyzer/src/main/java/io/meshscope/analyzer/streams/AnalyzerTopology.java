@@ -81,7 +81,8 @@ public final class AnalyzerTopology {
     KStream<String, Outcome> outcomes = builder.stream(s.accessLogTopic(),
             Consumed.with(Serdes.serdeFrom(new StringSerializer(), new WorkloadKeys()), Incoming.serde()).withTimestampExtractor(new EventTimeExtractor())
                 .withName("access-records"))
-        .process(() -> new AccessLogProcessor(new EdgeExtractor(new HostNormalizer(s.meshDomain()), s.egressProxies()),
+        .process(() -> new AccessLogProcessor(
+            new EdgeExtractor(new HostNormalizer(s.meshDomain()), s.egressProxies(), s.edgeTtl()),
             partitioning, rules(s)), Named.as("analyze-records"),
             AnalyzerSettings.GRAPH_STORE, AnalyzerSettings.ANNOUNCED_STORE);
 

@@ -5,8 +5,11 @@ import io.meshscope.analyzer.domain.EdgeExtractor;
 import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.analyzer.domain.WorkloadAddress;
 import io.meshscope.schemas.AccessRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
@@ -20,7 +23,12 @@ final class ObservationExtractor {
 
   static final String IP_PREFIX = "ip:";
   static final String NAMESPACE_PREFIX = "ns:";
+  /** {@code sa:<namespace>/<service account>/<workload key>}: one entry per workload, found by prefix. */
+  static final String SERVICE_ACCOUNT_PREFIX = "sa:";
   private static final Logger log = LoggerFactory.getLogger(ObservationExtractor.class);
+  private static final StringSerializer KEYS = new StringSerializer();
+  /** More workloads than this under one account are reported as ambiguous all the same. */
+  private static final int MAX_SHARING = 16;
 
   private final EdgeExtractor extractor;
   private final HomePartition partitioning;
@@ -38,10 +46,27 @@ final class ObservationExtractor {
       }
 
       @Override
+      public List<WorkloadAddress> byServiceAccount(String namespace, String serviceAccount) {
+        List<WorkloadAddress> found = new ArrayList<>(2);
+        try (KeyValueIterator<String, ValueAndTimestamp<WorkloadAddress>> it = store.prefixScan(
+            serviceAccountPrefix(namespace, serviceAccount), KEYS)) {
+          // Bounded: a namespace's workloads under one account, and a forged account matches none.
+          for (int i = 0; it.hasNext() && i < MAX_SHARING; i++) {
+            found.add(it.next().value.value());
+          }
+        }
+        return found;
+      }
+
+      @Override
       public boolean isNamespace(String namespace) {
         return store.get(NAMESPACE_PREFIX + namespace) != null;
       }
     };
+  }
+
+  static String serviceAccountPrefix(String namespace, String serviceAccount) {
+    return SERVICE_ACCOUNT_PREFIX + namespace + "/" + serviceAccount + "/";
   }
 
   List<Observation> extract(AccessRecord r) {

@@ -244,6 +244,29 @@ class AnalyzerTopologyTest {
   }
 
   @Test
+  void callerKnownOnlyByItsCertificateIsTheWorkloadThatAnnouncedItsAccount() {
+    send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080)); // announces bookinfo/bookinfo-productpage
+    send(Records.inboundByCertificate(REVIEWS, T.plusSeconds(1), 9080, "10.99.0.1",
+        "spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage"));
+    DependencyGraph g = latest().get("bookinfo/productpage");
+    assertEquals(Set.of("details" + SVC, "reviews" + SVC), hosts(g));
+    assertTrue(g.edges().stream().anyMatch(x -> x.provenance().contains("inbound-peer-certificate")), g.toString());
+  }
+
+  @Test
+  void anAccountTwoWorkloadsRunAsResolvesToNeitherAndTheCalleesGraphSaysWhy() {
+    send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080));
+    StreamIdentity canary = Records.sidecar("bookinfo", "productpage-canary", "v1", "10.44.0.11", "bookinfo-productpage");
+    send(Records.outbound(canary, T, "details" + SVC, 9080));
+    send(Records.inboundByCertificate(REVIEWS, T.plusSeconds(1), 9080, "10.99.0.1",
+        "spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage"));
+    assertEquals(Set.of("details" + SVC), hosts(stored("bookinfo/productpage")));
+    assertEquals(Set.of("details" + SVC), hosts(stored("bookinfo/productpage-canary")));
+    DependencyGraph callee = stored("bookinfo/reviews");
+    assertEquals(List.of("ambiguous-service-account"), callee.rejected().stream().map(RejectedHost::reason).toList());
+  }
+
+  @Test
   void aReporterIsAnnouncedOnceAndAgainWhenItsDailyRefreshIsDue() {
     TestOutputTopic<String, byte[]> directory = driver.createOutputTopic(
         AnalyzerSettings.defaults().directoryTopic(), new StringDeserializer(),
@@ -251,11 +274,11 @@ class AnalyzerTopologyTest {
     for (int hour = 0; hour < 24; hour++) {
       send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(hour)), "details" + SVC, 9080));
     }
-    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo"), directory.readRecordsToList().stream().map(TestRecord::key).toList(), "once, not per record");
+    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo", "sa:bookinfo/bookinfo-productpage/bookinfo/productpage"), directory.readRecordsToList().stream().map(TestRecord::key).toList(), "once, not per record");
     send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(24)), "details" + SVC, 9080));
     assertEquals(List.of(), directory.readRecordsToList().stream().map(TestRecord::key).toList(), "a day after the first, not yet due");
     send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(24)).plusMillis(1), "details" + SVC, 9080));
-    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo"), directory.readRecordsToList().stream().map(TestRecord::key).toList(), "refreshed");
+    assertEquals(List.of("ip:10.44.0.10", "ns:bookinfo", "sa:bookinfo/bookinfo-productpage/bookinfo/productpage"), directory.readRecordsToList().stream().map(TestRecord::key).toList(), "refreshed");
     send(Records.outbound(PRODUCTPAGE, T.plus(Duration.ofHours(30)), "details" + SVC, 9080));
     assertEquals(List.of(), directory.readRecordsToList().stream().map(TestRecord::key).toList());
   }
@@ -380,7 +403,7 @@ class AnalyzerTopologyTest {
         forged.downstreamRemoteAddress(), forged.downstreamLocalAddress(), forged.downstreamDirectRemoteAddress(),
         forged.upstreamRemoteAddress(), forged.request(), forged.responseCode(), forged.responseCodeDetails(),
         forged.responseFlags(), forged.bytesReceived(), forged.bytesSent(), forged.durationMicros(),
-        forged.routeName(), forged.peerSans(), forged.upstreamPeer(), forged.downstreamPeer(), forged.flags());
+        forged.routeName(), forged.peerSans(), forged.requestedServerName(), forged.upstreamPeer(), forged.downstreamPeer(), forged.flags());
     send(forged);
     assertEquals(Set.of("reviews" + SVC), hosts(latest().get("bookinfo/productpage")));
   }
@@ -448,7 +471,7 @@ class AnalyzerTopologyTest {
         r.httpVersion(), c, r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
         r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
         r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
-        r.routeName(), r.peerSans(), r.upstreamPeer(), r.downstreamPeer(), r.flags());
+        r.routeName(), r.peerSans(), r.requestedServerName(), r.upstreamPeer(), r.downstreamPeer(), r.flags());
   }
 
   private static AccessRecord withPeer(AccessRecord r, String ns, String app) {
@@ -458,6 +481,6 @@ class AnalyzerTopologyTest {
         r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
         r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
         r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
-        r.routeName(), r.peerSans(), r.upstreamPeer(), peer, r.flags());
+        r.routeName(), r.peerSans(), r.requestedServerName(), r.upstreamPeer(), peer, r.flags());
   }
 }

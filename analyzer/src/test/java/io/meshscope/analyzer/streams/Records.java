@@ -1,8 +1,10 @@
 package io.meshscope.analyzer.streams;
 
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.StreamIdentity;
@@ -16,6 +18,14 @@ final class Records {
 
   static StreamIdentity sidecar(String ns, String app, String version, String ip) {
     return IdentityParser.parse(Entries.identity("sidecar", ns, app, version, app + "-" + version + "-pod", ip));
+  }
+
+  /** A sidecar whose pod runs as {@code serviceAccount} rather than {@code bookinfo-<app>}. */
+  static StreamIdentity sidecar(String ns, String app, String version, String ip, String serviceAccount) {
+    var id = Entries.identity("sidecar", ns, app, version, app + "-" + version + "-pod", ip).toBuilder();
+    id.getNodeBuilder().getMetadataBuilder().putFields("SERVICE_ACCOUNT",
+        Value.newBuilder().setStringValue(serviceAccount).build());
+    return IdentityParser.parse(id.build());
   }
 
   static StreamIdentity gateway(String ns, String app, String ip) {
@@ -50,6 +60,15 @@ final class Records {
     HTTPAccessLogEntry e = Entries.inboundHttp(at, port, "/", "x", "x", null, "x", callerIp);
     e = e.toBuilder().setCommonProperties(e.getCommonProperties().toBuilder().clearFilterStateObjects()).build();
     return EntryNormalizer.http(e, callee, at).record();
+  }
+
+  /** An inbound call over mTLS whose caller sent no peer metadata: only its certificate names it. */
+  static AccessRecord inboundByCertificate(StreamIdentity callee, Instant at, int port, String callerIp, String san) {
+    HTTPAccessLogEntry e = Entries.inboundHttp(at, port, "/", "x", "x", null, "x", callerIp);
+    var common = e.getCommonProperties().toBuilder().clearFilterStateObjects().setTlsProperties(
+        TLSProperties.newBuilder().setPeerCertificateProperties(TLSProperties.CertificateProperties.newBuilder()
+            .addSubjectAltName(TLSProperties.CertificateProperties.SubjectAltName.newBuilder().setUri(san))));
+    return EntryNormalizer.http(e.toBuilder().setCommonProperties(common).build(), callee, at).record();
   }
 
   static AccessRecord inboundTcp(StreamIdentity callee, Instant at, int port, String callerNs, String callerApp,

@@ -39,7 +39,26 @@ public final class ChangeSummaries {
       }
     }
     return new ChangeSummary(trigger.label(), added, removed, unchanged,
-        services.whatIf(current.workload().namespace(), current.hosts()));
+        services.whatIf(current.workload().namespace(), current.hosts()), outsideRegistry(current, services));
+  }
+
+  /** Signals that show a call left the registry: Envoy found no service or ServiceEntry for it. */
+  private static final Set<String> UNREGISTERED = Set.of("passthrough-authority", "passthrough-sni", "blackhole");
+  /** Signals that show a registry entry or a VirtualService for it. */
+  private static final Set<String> REGISTERED = Set.of("outbound-cluster", "route-authority");
+
+  /** Learned hosts that no mesh service covers and that calls reached only outside the registry. */
+  static List<String> outsideRegistry(RenderedSidecar sidecar, MeshServices services) {
+    SortedSet<String> out = new TreeSet<>();
+    for (HostSource source : sidecar.sources().values()) {
+      Edge edge = source.edge();
+      if (edge != null && !services.isMeshService(edge.host())
+          && edge.provenance().stream().anyMatch(UNREGISTERED::contains)
+          && edge.provenance().stream().noneMatch(REGISTERED::contains)) {
+        out.add(edge.host());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Evidence from the edge when learned; the configuration's reason (default, pinned, ...) otherwise. */

@@ -30,6 +30,10 @@ public final class ChangeSummaryText {
           .append(whatIf.servicesWith()).append(": ")
           .append(String.format(Locale.ROOT, "%.1f", whatIf.reductionPercent())).append("% less\n");
     }
+    if (!summary.outsideRegistry().isEmpty()) {
+      out.append("outside the registry (reached through PassthroughCluster; in a REGISTRY_ONLY mesh each needs a "
+          + "ServiceEntry): ").append(SafeText.escaped(String.join(", ", summary.outsideRegistry()))).append('\n');
+    }
     return out.toString();
   }
 

@@ -39,6 +39,11 @@ public final class MeshServices {
     return hosts;
   }
 
+  /** Whether {@code host} is a Kubernetes service of the mesh ({@code svc.ns.svc.<meshDomain>}). */
+  public boolean isMeshService(String host) {
+    return mapper.serviceNamespace(host).isPresent();
+  }
+
   public int size() {
     return hosts.size();
   }

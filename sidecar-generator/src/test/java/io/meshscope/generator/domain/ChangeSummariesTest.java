@@ -3,8 +3,10 @@ package io.meshscope.generator.domain;
 import static io.meshscope.generator.domain.Bookinfo.svc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshscope.schemas.ChangeSummary;
+import io.meshscope.schemas.Edge;
 import io.meshscope.schemas.HostChange;
 import io.meshscope.schemas.WhatIf;
 import java.util.List;
@@ -56,7 +58,7 @@ class ChangeSummariesTest {
     ChangeSummary summary = new ChangeSummary("change",
         List.of(new HostChange("*/api.example.com", "api.example.com", Graphs.T0, Graphs.T0, 1,
             Set.of("passthrough-authority\n- forged line"))),
-        List.of(), 0, null);
+        List.of(), 0, null, List.of());
 
     assertEquals("""
         Sidecar bookinfo/productpage (trigger: change)
@@ -65,6 +67,30 @@ class ChangeSummariesTest {
         removed: 0
         unchanged: 0 hosts
         """, ChangeSummaryText.render(Graphs.workload("bookinfo", "productpage"), summary));
+  }
+
+  @Test
+  void hostsReachedOnlyThroughPassthroughAreNamedAsNeedingAServiceEntry() {
+    RenderedSidecar sidecar = (RenderedSidecar) SidecarRenderer.builder().defaultHosts(List.of()).build().render(
+        Graphs.graph("bookinfo", "productpage", 1,
+            via("api.stripe.com", "passthrough-sni"),
+            via("blocked.example.com", "blackhole"),
+            via("storage.googleapis.com", "outbound-cluster"),
+            via("reviews.example.com", "route-authority"),
+            via("www.example.org", "passthrough-authority", "outbound-cluster"),
+            via(svc("ratings"), "passthrough-authority")));
+
+    ChangeSummary summary = ChangeSummaries.between(null, sidecar, EmitTrigger.FIRST, MeshServices.of(List.of(), mapper));
+
+    assertEquals(List.of("api.stripe.com", "blocked.example.com"), summary.outsideRegistry(),
+        "a ServiceEntry's cluster, a VirtualService host and a mesh service are in the registry");
+    String text = ChangeSummaryText.render(sidecar.workload(), summary);
+    assertTrue(text.endsWith("outside the registry (reached through PassthroughCluster; in a REGISTRY_ONLY mesh each "
+        + "needs a ServiceEntry): api.stripe.com, blocked.example.com\n"), text);
+  }
+
+  private static Edge via(String host, String... provenance) {
+    return new Edge(host, Graphs.T0, Graphs.T0, 1, Set.of(443), Set.of("TCP"), Set.of(provenance), false);
   }
 
   @Test
