@@ -23,7 +23,6 @@ import io.grpc.stub.StreamObserver;
 import io.meshscope.receiver.domain.Rejection;
 import io.meshscope.receiver.metrics.ReceiverMetrics;
 import io.meshscope.receiver.sink.RecordSink;
-import io.meshscope.receiver.wire.StringTable;
 import io.meshscope.receiver.wire.WireDecoder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,7 +119,6 @@ public final class AccessLogService implements BindableService {
     /** Up to this size a worker thread reuses its buffer; decoding copies every value out of it. */
     private static final int REUSED_BUFFER_BYTES = 1 << 20;
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
-    private static final ThreadLocal<StringTable> STRINGS = ThreadLocal.withInitial(StringTable::new);
 
     @Override
     public InputStream stream(Incoming value) {
@@ -143,7 +141,7 @@ public final class AccessLogService implements BindableService {
           bytes = stream.readAllBytes();
           length = bytes.length;
         }
-        return new Incoming(WireDecoder.decode(bytes, 0, length, STRINGS.get()), null);
+        return new Incoming(WireDecoder.decode(bytes, 0, length), null);
       } catch (IOException | RuntimeException e) {
         return new Incoming(null, String.valueOf(e.getMessage()));
       }

@@ -1,9 +1,7 @@
 package io.meshscope.receiver.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -141,8 +139,6 @@ class WireDecoderTest {
       try {
         decoded = WireDecoder.decode(corrupted, 0, corrupted.length);
       } catch (InvalidProtocolBufferException e) {
-        assertThrows(InvalidProtocolBufferException.class,
-            () -> WireDecoder.decode(corrupted, 0, corrupted.length, strings), "with the table, case " + i);
         bothRefused++;
         assertThrows(InvalidProtocolBufferException.class, () -> StreamAccessLogsMessage.parseFrom(corrupted),
             "the decoder refused what protobuf-java accepts (" + e.getMessage() + "), case " + i);
@@ -156,7 +152,6 @@ class WireDecoderTest {
       }
       bothAccepted++;
       assertEquals(expected, decoded, "case " + i);
-      assertEquals(expected, WireDecoder.decode(corrupted, 0, corrupted.length, strings), "with the table, case " + i);
     }
     // The loop must have exercised both outcomes, or it proves nothing.
     assertTrue(bothAccepted > 1000, "accepted " + bothAccepted);
@@ -229,45 +224,33 @@ class WireDecoderTest {
     assertNull(WireDecoder.decode(new byte[0], 0, 0).identifier());
   }
 
-  /**
-   * Shared by every message a test decodes, and small, so that values are found in it, collide in
-   * it and evict each other: a string from the table must equal the one decoded afresh.
-   */
-  private final StringTable strings = new StringTable(8);
-
   private void assertSameEntries(byte[] bytes, String what) throws InvalidProtocolBufferException {
     WireDecoder.Batch expected = viaProtobufJava(bytes);
     WireDecoder.Batch actual;
-    WireDecoder.Batch withTable;
     try {
       actual = WireDecoder.decode(bytes, 0, bytes.length);
-      withTable = WireDecoder.decode(bytes, 0, bytes.length, strings);
     } catch (InvalidProtocolBufferException e) {
       fail(what + ": protobuf-java reads it, the decoder refused it: " + e.getMessage());
       return;
     }
     assertEquals(expected, actual, what);
-    assertEquals(expected, withTable, what + ", strings from the table");
   }
 
   @Test
-  void aRepeatedValueIsTheSameStringAndAPathIsNot() throws Exception {
-    HTTPAccessLogEntry entry = Entries.outboundHttp(Instant.EPOCH, "details.bookinfo.svc.cluster.local", 9080,
-        "/details/0", 200);
-    byte[] bytes = StreamAccessLogsMessage.newBuilder()
-        .setHttpLogs(StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder().addLogEntry(entry).addLogEntry(entry))
-        .build().toByteArray();
-    StringTable table = new StringTable();
-    List<RawEntry> entries = WireDecoder.decode(bytes, 0, bytes.length, table).entries();
-    RawEntry first = entries.get(0);
-    RawEntry second = entries.get(1);
-    assertEquals(first, second);
-    assertSame(first.upstreamCluster(), second.upstreamCluster());
-    assertSame(first.http().authority(), second.http().authority());
-    assertNotSame(first.http().path(), second.http().path());
-    // And from one message to the next.
-    RawEntry again = WireDecoder.decode(bytes, 0, bytes.length, table).entries().get(0);
-    assertSame(first.upstreamCluster(), again.upstreamCluster());
+  void theDecodedBatchOwnsItsValuesSoTheBufferCanBeReused() throws Exception {
+    // The receiver decodes every message from one reused array per thread.
+    StreamAccessLogsMessage.Builder m = StreamAccessLogsMessage.newBuilder()
+        .setIdentifier(Entries.identity("sidecar", "bookinfo", "productpage", "v1", "productpage-v1-pod", "10.44.0.12"));
+    m.getHttpLogsBuilder().addLogEntry(Entries.outboundHttp(Instant.EPOCH, "details.bookinfo.svc.cluster.local", 9080,
+        "/details/0", 200));
+    byte[] bytes = m.build().toByteArray();
+    WireDecoder.Batch decoded = WireDecoder.decode(bytes, 0, bytes.length);
+    WireDecoder.Batch expected = viaProtobufJava(bytes.clone());
+
+    Arrays.fill(bytes, (byte) 0x5a);
+
+    assertEquals(expected, decoded);
+    assertEquals(expected.identifier().getNode().getMetadata(), decoded.identifier().getNode().getMetadata());
   }
 
   private static WireDecoder.Batch viaProtobufJava(byte[] bytes) throws InvalidProtocolBufferException {
