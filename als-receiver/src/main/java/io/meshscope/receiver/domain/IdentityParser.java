@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * Turns the {@code identifier} of a stream's first message into a {@link Reporter}, following
  * Istio's conventions: node id {@code type~ip~pod.namespace~domain}, node metadata {@code NAMESPACE},
  * {@code WORKLOAD_NAME}, {@code LABELS}, {@code INSTANCE_IPS}, ... (Istio 1.2+), or the labels
- * flattened at the top level and {@code ISTIO_META_INSTANCE_IPS} of Istio 1.1 and older.
+ * flattened at the top level (with the annotations), {@code CONFIG_NAMESPACE}, {@code POD_NAME} and
+ * {@code ISTIO_META_INSTANCE_IPS} of Istio 1.1 and 1.2, whose gateways carry no labels at all and
+ * are named by {@code node.cluster}.
  */
 public final class IdentityParser {
 
@@ -81,6 +83,12 @@ public final class IdentityParser {
     if (name == null) {
       name = FieldValues.checked(Structs.string(meta, "WORKLOAD_NAME"), rejections);
     }
+    if (name == null && namespace != null) {
+      // Istio 1.1 and 1.2 gateways carry no labels and no WORKLOAD_NAME, only --serviceCluster:
+      // istio-ingressgateway; their sidecars without an app label have <deployment>.<namespace>.
+      // A name, not a label: the selector stays empty, and such a sidecar gets no Sidecar.
+      name = clusterName(node.getCluster(), namespace, rejections);
+    }
 
     if (namespace == null || name == null || !NAMESPACE.matcher(namespace).matches()
         || !WORKLOAD.matcher(name).matches()) {
@@ -110,6 +118,16 @@ public final class IdentityParser {
     return new StreamIdentity(reporter, logName, rejections);
   }
 
+  /** {@code node.cluster} without a {@code .<namespace>} suffix; null when empty. */
+  private static String clusterName(String cluster, String namespace, List<Rejection> rejections) {
+    String checked = FieldValues.checked(cluster, rejections);
+    if (checked == null) {
+      return null;
+    }
+    String suffix = "." + namespace;
+    return checked.endsWith(suffix) ? checked.substring(0, checked.length() - suffix.length()) : checked;
+  }
+
   private static List<String> instanceIps(Struct meta, List<Rejection> rejections) {
     String raw = Structs.string(meta, "INSTANCE_IPS");
     if (raw == null) {
@@ -125,8 +143,9 @@ public final class IdentityParser {
   private static Map<String, String> topLevelLabels(Struct meta, List<Rejection> rejections) {
     Struct.Builder flat = Struct.newBuilder();
     meta.getFieldsMap().forEach((k, v) -> {
-      // Istio's own keys are upper case; pod labels are not.
-      if (!k.equals(k.toUpperCase(Locale.ROOT))) {
+      // Istio's own keys are upper case; pod labels are not. "istio" is Istio's too: the agent of
+      // 1.1 and 1.2 sets it to "sidecar" on every proxy, gateways included.
+      if (!k.equals(k.toUpperCase(Locale.ROOT)) && !k.equals("istio")) {
         flat.putFields(k, v);
       }
     });

@@ -84,6 +84,55 @@ class IdentityParserTest {
     assertEquals(List.of("172.18.0.8"), r.ips());
   }
 
+  /**
+   * As Istio 1.1 and 1.2's agent built a gateway's node (pkg/bootstrap/bootstrap_config.go
+   * getNodeMetaData, the gateways chart's env): every value a string, no labels, no WORKLOAD_NAME,
+   * "istio" set to "sidecar" on every proxy, the instance IPs under their prefixed key.
+   */
+  @Test
+  void istio12GatewayIsNamedByItsServiceCluster() {
+    Struct meta = Struct.newBuilder()
+        .putFields("ISTIO_PROXY_VERSION", str("1.1.3"))
+        .putFields("ISTIO_VERSION", str("1.2.0"))
+        .putFields("POD_NAME", str("istio-ingressgateway-5d4f7c8b9-x2x4z"))
+        .putFields("CONFIG_NAMESPACE", str("istio-system"))
+        .putFields("ROUTER_MODE", str("sni-dnat"))
+        .putFields("ISTIO_META_INSTANCE_IPS", str("10.8.1.7,10.8.1.7"))
+        .putFields("istio", str("sidecar")).build();
+    Node node = Node.newBuilder()
+        .setId("router~10.8.1.7~istio-ingressgateway-5d4f7c8b9-x2x4z.istio-system~istio-system.svc.cluster.local")
+        .setCluster("istio-ingressgateway").setMetadata(meta).build();
+
+    StreamIdentity id = IdentityParser.parse(Identifier.newBuilder().setNode(node).build());
+
+    assertTrue(id.known(), id.rejections().toString());
+    Reporter r = id.reporter();
+    assertEquals("router", r.role());
+    assertEquals("istio-system/istio-ingressgateway", r.workload().key());
+    assertEquals(Map.of(), r.workload().selector(), "no label named it");
+    assertEquals(Map.of(), r.labels(), "\"istio: sidecar\" is the agent's, not the pod's");
+    assertEquals(List.of("10.8.1.7"), r.ips());
+    assertEquals("istio-ingressgateway-5d4f7c8b9-x2x4z", r.pod());
+  }
+
+  @Test
+  void istio11SidecarWithoutAnAppLabelIsNamedByItsServiceClusterAndGetsNoSelector() {
+    Struct meta = Struct.newBuilder()
+        .putFields("CONFIG_NAMESPACE", str("shop"))
+        .putFields("ISTIO_META_INSTANCE_IPS", str("10.8.2.9"))
+        .putFields("POD_NAME", str("cart-6c9d-abcde"))
+        .putFields("tier", str("backend"))
+        .putFields("istio", str("sidecar")).build();
+    Node node = Node.newBuilder().setId("sidecar~10.8.2.9~cart-6c9d-abcde.shop~shop.svc.cluster.local")
+        .setCluster("cart.shop").setMetadata(meta).build();
+
+    Reporter r = IdentityParser.parse(Identifier.newBuilder().setNode(node).build()).reporter();
+
+    assertEquals("shop/cart", r.workload().key());
+    assertEquals(Map.of(), r.workload().selector());
+    assertEquals(Map.of("tier", "backend"), r.labels());
+  }
+
   @Test
   void hostileNamespaceRefusesTheIdentity() {
     Node node = Node.newBuilder().setId("sidecar~1.2.3.4~p.ns~ns.svc.cluster.local")
