@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -174,12 +175,10 @@ public final class EdgeExtractor {
 
   private void inbound(List<Observation> out, AccessRecord r, WorkloadRef self, Instant at, Directory directory) {
     Caller caller = downstreamCaller(r, at, directory);
-    if (caller.workload() == null) {
-      if (AMBIGUOUS_ACCOUNT.equals(caller.reason())) {
-        // Several workloads run as the caller's account: the callee's graph says so rather than guess.
-        out.add(Observation.rejected(self, r.reporter().role(), at, caller.unresolved(), caller.reason()));
-      }
-      return; // the callee's log alone cannot say who called; the caller's own log may
+    if (caller.workload() == null && AMBIGUOUS_ACCOUNT.equals(caller.reason())) {
+      // Several workloads run as the caller's account: the callee's graph says so rather than guess.
+      out.add(Observation.rejected(self, r.reporter().role(), at, caller.unresolved(), caller.reason()));
+      return;
     }
     // Istio before 1.8 named the service in the cluster; since then the workload's canonical name
     // is the best guess, and provenance tells a reviewer it is one.
@@ -189,10 +188,41 @@ public final class EdgeExtractor {
     if (host.host() != null && !isServiceOf(host.host(), self.namespace())) {
       // A pod serves only services of its own namespace. Any other host in its inbound cluster is
       // forged or foreign, and taken as is it would let one pod fill any caller's graph.
-      out.add(Observation.rejected(caller.workload(), caller.role(), at, host.host(), "foreign-inbound-host"));
+      if (caller.workload() != null) {
+        out.add(Observation.rejected(caller.workload(), caller.role(), at, host.host(), "foreign-inbound-host"));
+      }
+      return;
+    }
+    if (caller.workload() == null) {
+      // Its announcement may not have been read yet (a replay at full speed, a new pod): held and
+      // resolved again for a while (docs/architecture.md, "Edge rules"). The caller's own log may
+      // show the call too.
+      if (host.host() != null && (caller.address() != null || caller.san() != null)) {
+        out.add(Observation.pendingCaller(self, r.reporter().role(), at, host.host(), r.upstreamCluster().port(),
+            r.protocol(), caller.address(), caller.san()));
+      }
       return;
     }
     addEdge(out, caller, at, host, r.upstreamCluster().port(), r.protocol(), caller.provenance(), false);
+  }
+
+  /**
+   * The edge a {@link Observation.Kind#PENDING_CALLER} stands for, once the directory names its
+   * caller by IP or certificate; a refusal in the callee's graph when the certificate's account is
+   * run by several workloads; empty while nobody is named.
+   */
+  public Optional<Observation> resolvePending(Observation pending, Directory directory) {
+    List<String> sans = pending.reason() == null ? List.of() : List.of(pending.reason());
+    Caller caller = byAddress(pending.value(), sans, pending.at(), directory);
+    if (caller.workload() != null) {
+      return Optional.of(Observation.edge(caller.workload(), caller.role(), pending.at(), pending.host(),
+          pending.port(), pending.protocol(), caller.provenance(), false));
+    }
+    if (AMBIGUOUS_ACCOUNT.equals(caller.reason())) {
+      return Optional.of(Observation.rejected(pending.workload(), pending.role(), pending.at(), caller.unresolved(),
+          caller.reason()));
+    }
+    return Optional.empty();
   }
 
   /** Whether {@code host} is {@code <service>.<namespace>.svc.<mesh domain>}. */
@@ -224,6 +254,11 @@ public final class EdgeExtractor {
     }
     String address = r.downstreamDirectRemoteAddress() != null ? r.downstreamDirectRemoteAddress()
         : r.downstreamRemoteAddress();
+    return byAddress(address, r.peerSans(), at, directory);
+  }
+
+  /** The workload whose IP {@code address} is, else the one that runs as the first SPIFFE SAN's account. */
+  private Caller byAddress(String address, List<String> sans, Instant at, Directory directory) {
     String ip = ip(address);
     if (ip != null) {
       var known = directory.byIp(ip);
@@ -231,13 +266,15 @@ public final class EdgeExtractor {
         return new Caller(known.get().workload(), known.get().role(), "inbound-ip");
       }
     }
-    for (String san : r.peerSans()) {
+    for (String san : sans) {
       SpiffeId id = SpiffeId.parse(san);
       if (id != null) {
-        return byCertificate(id, san, at, directory);
+        Caller byAccount = byCertificate(id, san, at, directory);
+        return byAccount.workload() != null || byAccount.reason().equals(AMBIGUOUS_ACCOUNT) ? byAccount
+            : new Caller(null, null, null, address, san, byAccount.unresolved(), "unresolved-caller");
       }
     }
-    return new Caller(null, null, null, address == null ? "" : address, "unresolved-caller");
+    return new Caller(null, null, null, address, null, address == null ? "" : address, "unresolved-caller");
   }
 
   private Caller byCertificate(SpiffeId id, String san, Instant at, Directory directory) {
@@ -252,11 +289,11 @@ public final class EdgeExtractor {
       return new Caller(running.get(0).workload(), running.get(0).role(), "inbound-peer-certificate");
     }
     if (running.isEmpty()) {
-      return new Caller(null, null, null, san, "unresolved-caller");
+      return new Caller(null, null, null, null, san, san, "unresolved-caller");
     }
     String candidates = running.stream().map(a -> a.workload().key()).sorted().collect(Collectors.joining(", "));
-    return new Caller(null, null, null, SafeText.escaped(san + " is run by " + candidates, SHOWN_CANDIDATES),
-        AMBIGUOUS_ACCOUNT);
+    return new Caller(null, null, null, null, san,
+        SafeText.escaped(san + " is run by " + candidates, SHOWN_CANDIDATES), AMBIGUOUS_ACCOUNT);
   }
 
   /** The IP of {@code ip:port} or {@code [v6]:port}. */
@@ -292,12 +329,15 @@ public final class EdgeExtractor {
   }
 
   /**
+   * @param address for a caller not found: its address as logged, to resolve it again later
+   * @param san for a caller not found: the SPIFFE SAN that named its account, to resolve it again later
    * @param unresolved for a caller not found: what named it, as it may be shown to people
    * @param reason for a caller not found: why
    */
-  private record Caller(WorkloadRef workload, String role, String provenance, String unresolved, String reason) {
+  private record Caller(WorkloadRef workload, String role, String provenance, String address, String san,
+      String unresolved, String reason) {
     Caller(WorkloadRef workload, String role, String provenance) {
-      this(workload, role, provenance, null, null);
+      this(workload, role, provenance, null, null, null, null);
     }
   }
 }

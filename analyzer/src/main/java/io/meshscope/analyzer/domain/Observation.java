@@ -8,6 +8,10 @@ import java.util.Objects;
  * One fact about one workload, taken from one access record, keyed by that workload: it calls a
  * host ({@link Kind#EDGE}), it exists ({@link Kind#PRESENCE}, so a workload that calls nothing still
  * gets a graph and a Sidecar), or a log named a callee that is not a valid host ({@link Kind#REJECTED}).
+ * {@link Kind#PENDING_CALLER} is not a fact yet: an inbound call whose caller no announcement names
+ * so far. It is keyed by the callee, carries the callee's host, port and protocol, and the caller's
+ * address ({@code value}) and certificate SAN ({@code reason}, may be null), so that it can be
+ * resolved again once announcements have been read ({@link EdgeExtractor#resolvePending}).
  *
  * @param provenance the signal: {@code outbound-cluster}, {@code passthrough-authority}, {@code passthrough-sni},
  *     {@code route-authority}, {@code inbound-peer-certificate},
@@ -29,7 +33,7 @@ public record Observation(
     String value,
     String reason) {
 
-  public enum Kind { EDGE, PRESENCE, REJECTED }
+  public enum Kind { EDGE, PRESENCE, REJECTED, PENDING_CALLER }
 
   public Observation {
     Objects.requireNonNull(kind, "kind");
@@ -49,6 +53,12 @@ public record Observation(
 
   public static Observation rejected(WorkloadRef w, String role, Instant at, String value, String reason) {
     return new Observation(Kind.REJECTED, w, role, at, null, null, null, null, false, value, reason);
+  }
+
+  public static Observation pendingCaller(WorkloadRef callee, String role, Instant at, String host, Integer port,
+      String protocol, String callerAddress, String callerSan) {
+    return new Observation(Kind.PENDING_CALLER, callee, role, at, host, port, protocol, null, false, callerAddress,
+        callerSan);
   }
 
   public String key() {

@@ -31,6 +31,7 @@ final class AccessLogProcessor implements Processor<String, Incoming, String, Ou
   private AddressAnnouncer announcer;
   private ObservationExtractor observations;
   private GraphKeeper graphs;
+  private PendingCallers pending;
 
   AccessLogProcessor(EdgeExtractor extractor, HomePartition partitioning, GraphRules rules) {
     this.extractor = extractor;
@@ -48,6 +49,9 @@ final class AccessLogProcessor implements Processor<String, Incoming, String, Ou
     this.graphs = new GraphKeeper(rules, context.getStateStore(AnalyzerSettings.GRAPH_STORE),
         g -> context.forward(g.withValue(new Outcome.Graph(g.value()))));
     context.schedule(rules.agingInterval(), PunctuationType.STREAM_TIME, graphs::ageAll);
+    this.pending = new PendingCallers(context.getStateStore(AnalyzerSettings.PENDING_STORE), observations::resolvePending,
+        o -> context.forward(new Record<>(o.key(), new Outcome.Moved(o), o.at().toEpochMilli())));
+    context.schedule(PendingCallers.RETRY, PunctuationType.WALL_CLOCK_TIME, pending::retry);
   }
 
   @Override
@@ -68,8 +72,12 @@ final class AccessLogProcessor implements Processor<String, Incoming, String, Ou
     Optional<RecordMetadata> source = context.recordMetadata();
     boolean keyIsHome = key != null && observations.keyIsHome(key, source.map(RecordMetadata::partition).orElse(-1));
     long streamTime = context.currentStreamTimeMs();
-    for (Observation o : found) {
-      if (keyIsHome && o.workload().hasKey(key)) {
+    for (int i = 0; i < found.size(); i++) {
+      Observation o = found.get(i);
+      if (o.kind() == Observation.Kind.PENDING_CALLER) {
+        pending.hold(o, source.map(m -> m.partition() + "-" + m.offset()).orElse("?") + "-" + i,
+            context.currentSystemTimeMs());
+      } else if (keyIsHome && o.workload().hasKey(key)) {
         // The record's own key: the same String for every record of the workload (WorkloadKeys),
         // with its hash kept, where o.key() would build a new one for every observation.
         graphs.add(key, o, streamTime);

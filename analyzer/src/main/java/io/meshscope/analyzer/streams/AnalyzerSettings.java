@@ -31,6 +31,7 @@ public record AnalyzerSettings(
   public static final String GRAPH_STORE = "dependency-graphs-store";
   public static final String DIRECTORY_STORE = "workload-directory";
   public static final String ANNOUNCED_STORE = "announced-addresses";
+  public static final String PENDING_STORE = "pending-callers";
   public static final String DIRECTORY_TOPIC = "meshscope.workload-directory";
 
   // Each default is written here only: AnalyzerConfig reads them, and the launcher's flags show them in --help.

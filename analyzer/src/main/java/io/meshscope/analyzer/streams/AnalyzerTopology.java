@@ -73,6 +73,9 @@ public final class AnalyzerTopology {
         Stores.persistentKeyValueStore(AnalyzerSettings.GRAPH_STORE), Serdes.String(), states), 20_000));
     builder.addStateStore(WriteBackStore.builder(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(AnalyzerSettings.ANNOUNCED_STORE), Serdes.String(), addresses), 50_000));
+    // Logged, so that a call held for its caller's announcement survives a move of its task.
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(AnalyzerSettings.PENDING_STORE), Serdes.String(), observations));
     builder.globalTable(s.directoryTopic(), Consumed.with(Serdes.String(), addresses).withName("directory-source"),
         Materialized.<String, WorkloadAddress, KeyValueStore<Bytes, byte[]>>as(AnalyzerSettings.DIRECTORY_STORE)
             .withKeySerde(Serdes.String()).withValueSerde(addresses));
@@ -84,7 +87,7 @@ public final class AnalyzerTopology {
         .process(() -> new AccessLogProcessor(
             new EdgeExtractor(new HostNormalizer(s.meshDomain()), s.egressProxies(), s.edgeTtl()),
             partitioning, rules(s)), Named.as("analyze-records"),
-            AnalyzerSettings.GRAPH_STORE, AnalyzerSettings.ANNOUNCED_STORE);
+            AnalyzerSettings.GRAPH_STORE, AnalyzerSettings.ANNOUNCED_STORE, AnalyzerSettings.PENDING_STORE);
 
     outcomes.filter((k, v) -> v instanceof Outcome.DeadLetter, Named.as("dead-letters"))
         .mapValues(v -> ((Outcome.DeadLetter) v).raw(), Named.as("dead-letter-values"))

@@ -144,6 +144,7 @@ final class InternalSerdes {
       case 0 -> Observation.Kind.EDGE;
       case 1 -> Observation.Kind.PRESENCE;
       case 2 -> Observation.Kind.REJECTED;
+      case 3 -> Observation.Kind.PENDING_CALLER;
       default -> throw new BinaryCodec.CorruptException("unknown observation kind");
     };
     WorkloadRef workload = readWorkload(r);
@@ -161,6 +162,7 @@ final class InternalSerdes {
       case EDGE -> 0;
       case PRESENCE -> 1;
       case REJECTED -> 2;
+      case PENDING_CALLER -> 3;
     };
   }
 

@@ -76,6 +76,11 @@ final class ObservationExtractor {
     return extractor.extract(r, directory);
   }
 
+  /** See {@link EdgeExtractor#resolvePending}: with what the directory holds now. */
+  Optional<Observation> resolvePending(Observation pending) {
+    return extractor.resolvePending(pending, directory);
+  }
+
   /** Whether a record with {@code key}, read from {@code partition} (-1: unknown), is in its key's home partition. */
   boolean keyIsHome(String key, int partition) {
     return partition >= 0 && partitioning.isHome(key, partition);

@@ -128,7 +128,10 @@ class EdgeExtractorTest {
         "https://cluster.local/ns/bookinfo/sa/bookinfo-productpage", "spiffe:///ns/bookinfo/sa/bookinfo-productpage",
         "spiffe://cluster.local/ns/bookinfo/sa/other")) {
       List<Observation> out = extractor.extract(inboundByCertificate(san), directory);
-      assertTrue(out.stream().allMatch(o -> o.kind() == Observation.Kind.PRESENCE), san + ": " + out);
+      assertTrue(out.stream().noneMatch(o -> o.kind() == Observation.Kind.EDGE), san + ": " + out);
+      for (Observation held : out.stream().filter(o -> o.kind() == Observation.Kind.PENDING_CALLER).toList()) {
+        assertEquals(Optional.empty(), extractor.resolvePending(held, directory), san);
+      }
     }
   }
 
@@ -200,6 +203,49 @@ class EdgeExtractorTest {
     }
     e = e.toBuilder().setCommonProperties(common).setRequest(e.getRequest().toBuilder().setAuthority(authority)).build();
     return EntryNormalizer.http(e, PRODUCTPAGE, T).record();
+  }
+
+  @Test
+  void anInboundCallWhoseCallerNobodyAnnouncedIsHeldWithWhatResolvesItLater() {
+    AccessRecord r = inboundByCertificate("spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage");
+
+    Observation held = extractor.extract(r, Directory.EMPTY).stream()
+        .filter(o -> o.kind() == Observation.Kind.PENDING_CALLER).findFirst().orElseThrow();
+    assertEquals("bookinfo/reviews", held.key(), "kept with the callee, whose graph is certain");
+    assertEquals("reviews.bookinfo.svc.cluster.local", held.host());
+    assertEquals(9080, held.port());
+    assertEquals("10.44.7.7", EdgeExtractor.ip(held.value()));
+    assertEquals(Optional.empty(), extractor.resolvePending(held, Directory.EMPTY));
+
+    Observation byIp = extractor.resolvePending(held, ips(running("bookinfo", "productpage", T))).orElseThrow();
+    assertEquals("bookinfo/productpage", byIp.key());
+    assertEquals("inbound-ip", byIp.provenance());
+    assertEquals(T, byIp.at(), "the held entry's time, not the time it was resolved");
+
+    Observation byAccount = extractor.resolvePending(held, accounts(running("bookinfo", "productpage-v1", T)))
+        .orElseThrow();
+    assertEquals("bookinfo/productpage-v1", byAccount.key());
+    assertEquals("inbound-peer-certificate", byAccount.provenance());
+  }
+
+  /** A directory where 10.44.7.7 is {@code announced}'s. */
+  private static Directory ips(WorkloadAddress announced) {
+    return new Directory() {
+      @Override
+      public Optional<WorkloadAddress> byIp(String ip) {
+        return ip.equals("10.44.7.7") ? Optional.of(announced) : Optional.empty();
+      }
+
+      @Override
+      public List<WorkloadAddress> byServiceAccount(String namespace, String serviceAccount) {
+        return List.of();
+      }
+
+      @Override
+      public boolean isNamespace(String namespace) {
+        return false;
+      }
+    };
   }
 
   /** An inbound call whose caller sent no peer metadata from an IP nobody announced, over mTLS. */

@@ -244,6 +244,32 @@ class AnalyzerTopologyTest {
   }
 
   @Test
+  void aCallSeenBeforeItsCallersAnnouncementIsResolvedOnceTheAnnouncementIsRead() {
+    // As in a replay at full speed: the callee's entry comes first.
+    send(Records.inboundWithoutPeer(REVIEWS, T, 9080, "10.44.0.10"));
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(1), "details" + SVC, 9080)); // announces 10.44.0.10
+    assertEquals(Set.of("details" + SVC), hosts(stored("bookinfo/productpage")), "held, not lost, not guessed");
+
+    driver.advanceWallClockTime(PendingCallers.RETRY);
+
+    DependencyGraph g = stored("bookinfo/productpage");
+    assertEquals(Set.of("details" + SVC, "reviews" + SVC), hosts(g));
+    Edge reviews = g.edges().stream().filter(e -> e.host().equals("reviews" + SVC)).findFirst().orElseThrow();
+    assertEquals(T, reviews.firstSeen(), "at the held entry's own time");
+    assertEquals(Set.of("inbound-ip"), reviews.provenance());
+  }
+
+  @Test
+  void aCallWhoseCallerIsNotAnnouncedInTimeIsForgotten() {
+    send(Records.inboundWithoutPeer(REVIEWS, T, 9080, "10.44.0.10"));
+    driver.advanceWallClockTime(PendingCallers.WAIT.plus(PendingCallers.RETRY));
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(1), "details" + SVC, 9080));
+    driver.advanceWallClockTime(PendingCallers.RETRY);
+
+    assertEquals(Set.of("details" + SVC), hosts(stored("bookinfo/productpage")));
+  }
+
+  @Test
   void callerKnownOnlyByItsCertificateIsTheWorkloadThatAnnouncedItsAccount() {
     send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080)); // announces bookinfo/bookinfo-productpage
     send(Records.inboundByCertificate(REVIEWS, T.plusSeconds(1), 9080, "10.99.0.1",
