@@ -9,10 +9,13 @@ import java.util.List;
  * @param outsideRegistry hosts of the Sidecar that calls reached only through
  *     {@code PassthroughCluster} or {@code BlackHoleCluster}: no mesh service and no ServiceEntry
  *     names them, so in a {@code REGISTRY_ONLY} mesh each works only once a ServiceEntry does
+ * @param instances the workload's instances that reported within the edge TTL, all of which the
+ *     Sidecar's selector selects; 0 when unknown
  */
 public record ChangeSummary(
     String trigger, List<HostChange> added, List<HostChange> removed, int unchanged, WhatIf whatIf,
-    List<String> outsideRegistry) {
+    List<String> outsideRegistry,
+    int instances) {
   public ChangeSummary {
     Collections2.requireText(trigger, "summary.trigger");
     added = Collections2.list(added);

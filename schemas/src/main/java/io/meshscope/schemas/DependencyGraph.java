@@ -14,6 +14,10 @@ import java.util.List;
  * @param windowEnd event time of the newest evidence
  * @param edges sorted by host
  * @param rejected sorted by value
+ * @param instances the workload's instances (pods) whose proxies reported within the edge TTL; the
+ *     selector in {@code workload} selects every one of them
+ * @param selectorConflict why no selector selects every instance (their name labels differ), or
+ *     null; then {@code workload.selector} is empty and no Sidecar is emitted
  */
 public record DependencyGraph(
     int schemaVersion,
@@ -24,7 +28,9 @@ public record DependencyGraph(
     Instant windowStart,
     Instant windowEnd,
     List<Edge> edges,
-    List<RejectedHost> rejected) {
+    List<RejectedHost> rejected,
+    int instances,
+    String selectorConflict) {
 
   public static final int CURRENT_VERSION = 1;
 

@@ -1,6 +1,7 @@
 package io.meshscope.schemas;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -10,6 +11,13 @@ import java.util.SortedMap;
  * means the name came from {@code WORKLOAD_NAME} and no Sidecar can select the workload.
  */
 public record WorkloadRef(String namespace, String name, Map<String, String> selector) {
+
+  /**
+   * Pod labels that name a workload, most specific first: the name comes from the first a proxy's
+   * pod has, and a selector is one of them.
+   */
+  public static final List<String> NAME_LABELS =
+      List.of("service.istio.io/canonical-name", "app.kubernetes.io/name", "app");
 
   public WorkloadRef {
     Collections2.requireText(namespace, "workload.namespace");

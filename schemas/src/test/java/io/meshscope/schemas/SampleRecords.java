@@ -73,7 +73,9 @@ public final class SampleRecords {
         T0,
         T1,
         List.of(blocked, reviews),
-        List.of(new RejectedHost("10.0.0.1", "ip-literal", 3, T1)));
+        List.of(new RejectedHost("10.0.0.1", "ip-literal", 3, T1)),
+        2,
+        "no name label is on every instance: app=productpage on 1 of 2");
   }
 
   public static SidecarRecommendation sidecarRecommendation() {
@@ -89,6 +91,6 @@ public final class SampleRecords {
         T1,
         "recommend",
         "apiVersion: networking.istio.io/v1\nkind: Sidecar\n",
-        new ChangeSummary("change", List.of(added), List.of(removed), 2, new WhatIf(120, 4, 96.7), List.of("api.example.com")));
+        new ChangeSummary("change", List.of(added), List.of(removed), 2, new WhatIf(120, 4, 96.7), List.of("api.example.com"), 3));
   }
 }

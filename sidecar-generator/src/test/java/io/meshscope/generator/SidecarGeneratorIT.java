@@ -62,7 +62,7 @@ class SidecarGeneratorIT {
         }
         DependencyGraph gateway = new DependencyGraph(1, WorkloadRef.of("istio-system", "istio-ingressgateway",
             Map.of("app", "istio-ingressgateway")), "router", 1, SEEN, SEEN, SEEN,
-            List.of(), List.of());
+            List.of(), List.of(), 1, null);
         producer.send(new ProducerRecord<>(graphTopic, gateway.workload().key(),
             Topics.dependencyGraphs().valueSerde().serializer().serialize(graphTopic, gateway)));
         producer.send(new ProducerRecord<>(graphTopic, "bookinfo/garbage", "{\"schemaVersion\":".getBytes(

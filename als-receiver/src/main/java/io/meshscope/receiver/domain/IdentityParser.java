@@ -22,12 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class IdentityParser {
 
-  /**
-   * Labels that name a workload, most specific first; the one that gave the name becomes the
-   * Sidecar's workloadSelector.
-   */
-  public static final List<String> NAME_LABELS =
-      List.of("service.istio.io/canonical-name", "app.kubernetes.io/name", "app");
+  /** Labels that name a workload; the one that gave the name becomes the Sidecar's workloadSelector. */
+  public static final List<String> NAME_LABELS = WorkloadRef.NAME_LABELS;
 
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   // Label values and object names: what Kubernetes accepts for either.

@@ -63,15 +63,19 @@ public final class EdgeExtractor {
     Instant at = EventTime.of(r);
     learn(out, r, reporter, self, at, directory);
     // The reporter exists even when it calls nothing; unless an observation about it says so
-    // already, say it, so that its graph (and Sidecar) is there.
-    boolean selfObserved = false;
-    for (Observation o : out) {
+    // already, say it, so that its graph (and Sidecar) is there. That observation also says which
+    // instance reported, so that the selector can select them all.
+    Instance instance = Instance.of(reporter);
+    for (int i = 0; i < out.size(); i++) {
+      Observation o = out.get(i);
       // Nearly always the reporter's own object: compared by identity before field by field.
-      selfObserved |= (o.workload() == self || o.workload().equals(self)) && o.role().equals(reporter.role());
+      if (o.kind() != Observation.Kind.PENDING_CALLER && (o.workload() == self || o.workload().equals(self))
+          && o.role().equals(reporter.role())) {
+        out.set(i, o.withInstance(instance));
+        return out;
+      }
     }
-    if (!selfObserved) {
-      out.add(Observation.presence(self, reporter.role(), at));
-    }
+    out.add(Observation.presence(self, reporter.role(), at).withInstance(instance));
     return out;
   }
 

@@ -45,6 +45,10 @@ public final class GraphMerge {
   private final Map<Set<?>, Set<?>> sharedSets = new ConcurrentHashMap<>();
   private final Limits limits;
 
+  /** Instances kept per workload: pods come and go, and an identity could be forged many times. */
+  static final int MAX_INSTANCES = 256;
+  private static final Duration INSTANCE_RESTAMP = Duration.ofMinutes(1);
+
   public GraphMerge(Limits limits) {
     this.limits = limits;
   }
@@ -56,11 +60,23 @@ public final class GraphMerge {
 
   public Step apply(GraphState before, Observation o) {
     GraphState state = before != null ? before
-        : new GraphState(o.workload(), o.role(), 0, o.at(), o.at(), Map.of(), Map.of(), false, null);
+        : new GraphState(o.workload(), o.role(), 0, o.at(), o.at(), Map.of(), Map.of(), false, null, Map.of());
     WorkloadRef workload = state.workload();
-    // A workload named by a peer has no selector yet; its own identity brings one.
-    if (o.workload() != workload && !o.workload().selector().isEmpty()
+    Map<String, GraphState.InstanceState> instances = state.instances();
+    if (o.instance() != null) {
+      GraphState.InstanceState known = instances.get(o.instance().id());
+      // A known instance with the same labels is stamped again only every minute of event time:
+      // aging compares it with the TTL, days, and a new map per record was waste.
+      if (known == null || !known.nameLabels().equals(o.instance().nameLabels())
+          || o.at().isAfter(known.lastSeen().plus(INSTANCE_RESTAMP))) {
+        Instant lastSeen = known != null && known.lastSeen().isAfter(o.at()) ? known.lastSeen() : o.at();
+        instances = withInstance(instances, o.instance().id(),
+            new GraphState.InstanceState(o.instance().nameLabels(), lastSeen));
+        workload = selecting(workload, instances);
+      }
+    } else if (instances.isEmpty() && o.workload() != workload && !o.workload().selector().isEmpty()
         && !o.workload().selector().equals(workload.selector())) {
+      // A workload named only by peers so far: an announced identity's selector is the best known.
       workload = o.workload();
     }
     String role = state.role();
@@ -88,7 +104,7 @@ public final class GraphMerge {
       case PRESENCE -> { }
     }
     GraphState after = new GraphState(workload, role, state.revision(), windowStart, windowEnd, edges, rejected, true,
-        state.publishedAt());
+        state.publishedAt(), instances);
     // What needsPublishing(before, after) would say, without comparing host sets: a step only adds.
     boolean publish = before == null || newHost || workload != state.workload() || !role.equals(state.role());
     return new Step(after, publish);
@@ -114,19 +130,21 @@ public final class GraphMerge {
     boolean removed = edges.values().removeIf(e -> e.lastSeen().isBefore(cutoff));
     Map<String, GraphState.RejectedState> rejected = new HashMap<>(state.rejected());
     boolean forgot = rejected.values().removeIf(r -> r.lastSeen().isBefore(cutoff));
-    if (!removed && !forgot) {
+    Map<String, GraphState.InstanceState> instances = new HashMap<>(state.instances());
+    boolean gone = instances.values().removeIf(i -> i.lastSeen().isBefore(cutoff));
+    if (!removed && !forgot && !gone) {
       return new Step(state, false);
     }
     Instant windowStart = state.windowStart().isBefore(cutoff) ? cutoff : state.windowStart();
-    GraphState after = new GraphState(state.workload(), state.role(), state.revision(), windowStart,
-        state.windowEnd(), edges, rejected, true, state.publishedAt());
+    GraphState after = new GraphState(gone ? selecting(state.workload(), instances) : state.workload(), state.role(),
+        state.revision(), windowStart, state.windowEnd(), edges, rejected, true, state.publishedAt(), instances);
     return new Step(after, needsPublishing(state, after));
   }
 
   /** The state with its revision advanced, published at {@code now}: its evidence is not news any more. */
   static GraphState nextRevision(GraphState s, Instant now) {
     return new GraphState(s.workload(), s.role(), s.revision() + 1, s.windowStart(), s.windowEnd(), s.edges(),
-        s.rejected(), false, now);
+        s.rejected(), false, now, s.instances());
   }
 
   /** Whether moved evidence is due for republication: at most once per {@code interval} of stream time. */
@@ -143,7 +161,27 @@ public final class GraphMerge {
     s.rejected().forEach((value, r) -> rejected.add(new RejectedHost(value, r.reason(), r.count(),
         r.lastSeen())));
     return new DependencyGraph(DependencyGraph.CURRENT_VERSION, s.workload(), s.role(), s.revision(), updatedAt,
-        s.windowStart(), s.windowEnd(), edges, rejected);
+        s.windowStart(), s.windowEnd(), edges, rejected, s.instances().size(),
+        Selectors.of(s.instances().values()).conflict());
+  }
+
+  /** {@code workload} with the selector that selects every instance; as it was when there are none. */
+  private static WorkloadRef selecting(WorkloadRef workload, Map<String, GraphState.InstanceState> instances) {
+    Map<String, String> selector = Selectors.of(instances.values()).selector();
+    return selector == null || selector.equals(workload.selector()) ? workload
+        : WorkloadRef.of(workload.namespace(), workload.name(), selector);
+  }
+
+  /** {@code instances} with {@code id}'s state; past the limit the one unseen longest goes. */
+  private static Map<String, GraphState.InstanceState> withInstance(Map<String, GraphState.InstanceState> instances,
+      String id, GraphState.InstanceState state) {
+    Map<String, GraphState.InstanceState> out = new HashMap<>(instances);
+    out.put(id, state);
+    if (out.size() > MAX_INSTANCES) {
+      out.entrySet().stream().min(Comparator.comparing((Map.Entry<String, GraphState.InstanceState> x) ->
+          x.getValue().lastSeen()).thenComparing(Map.Entry::getKey)).ifPresent(x -> out.remove(x.getKey()));
+    }
+    return out;
   }
 
   private static boolean seenBefore(GraphState state, Instant cutoff) {
@@ -154,6 +192,11 @@ public final class GraphMerge {
     }
     for (GraphState.RejectedState r : state.rejected().values()) {
       if (r.lastSeen().isBefore(cutoff)) {
+        return true;
+      }
+    }
+    for (GraphState.InstanceState i : state.instances().values()) {
+      if (i.lastSeen().isBefore(cutoff)) {
         return true;
       }
     }

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param windowEnd event time of the newest observation
  * @param evidenceChanged counts or evidence changed since the graph was last published
  * @param publishedAt stream time (event time) of the last publication; null before the first
+ * @param instances by pod (or node id): the workload's instances whose proxies reported within the
+ *     TTL; the selector in {@code workload} selects all of them ({@link Selectors})
  */
 public record GraphState(
     WorkloadRef workload,
@@ -24,12 +26,22 @@ public record GraphState(
     Map<String, EdgeState> edges,
     Map<String, RejectedState> rejected,
     boolean evidenceChanged,
-    Instant publishedAt) {
+    Instant publishedAt,
+    Map<String, InstanceState> instances) {
 
   /** The maps are kept as {@link SortedArrayMap}s: sorted by key, cheap to change in one value. */
   public GraphState {
     edges = SortedArrayMap.copyOf(edges);
     rejected = SortedArrayMap.copyOf(rejected);
+    // Null in states stored before instances were kept.
+    instances = SortedArrayMap.copyOf(instances == null ? Map.of() : instances);
+  }
+
+  /** One instance: the name labels its pod carries, and when its proxy last reported (event time). */
+  public record InstanceState(Map<String, String> nameLabels, Instant lastSeen) {
+    public InstanceState {
+      nameLabels = Map.copyOf(nameLabels);
+    }
   }
 
   /** The evidence for one callee. */

@@ -19,6 +19,8 @@ import java.util.Objects;
  *     {@code egress-gateway}
  * @param value for REJECTED: the offending value, escaped and capped
  * @param reason for REJECTED: why
+ * @param instance on one observation per record about its reporter: the instance that reported,
+ *     for the selector (see {@link Instance}); null on every other
  */
 public record Observation(
     Kind kind,
@@ -31,7 +33,8 @@ public record Observation(
     String provenance,
     boolean urgent,
     String value,
-    String reason) {
+    String reason,
+    Instance instance) {
 
   public enum Kind { EDGE, PRESENCE, REJECTED, PENDING_CALLER }
 
@@ -44,21 +47,26 @@ public record Observation(
 
   public static Observation edge(WorkloadRef w, String role, Instant at, String host, Integer port, String protocol,
       String provenance, boolean urgent) {
-    return new Observation(Kind.EDGE, w, role, at, host, port, protocol, provenance, urgent, null, null);
+    return new Observation(Kind.EDGE, w, role, at, host, port, protocol, provenance, urgent, null, null, null);
   }
 
   public static Observation presence(WorkloadRef w, String role, Instant at) {
-    return new Observation(Kind.PRESENCE, w, role, at, null, null, null, null, false, null, null);
+    return new Observation(Kind.PRESENCE, w, role, at, null, null, null, null, false, null, null, null);
   }
 
   public static Observation rejected(WorkloadRef w, String role, Instant at, String value, String reason) {
-    return new Observation(Kind.REJECTED, w, role, at, null, null, null, null, false, value, reason);
+    return new Observation(Kind.REJECTED, w, role, at, null, null, null, null, false, value, reason, null);
   }
 
   public static Observation pendingCaller(WorkloadRef callee, String role, Instant at, String host, Integer port,
       String protocol, String callerAddress, String callerSan) {
     return new Observation(Kind.PENDING_CALLER, callee, role, at, host, port, protocol, null, false, callerAddress,
-        callerSan);
+        callerSan, null);
+  }
+
+  /** The same observation, saying which instance of its workload reported it. */
+  public Observation withInstance(Instance reporting) {
+    return new Observation(kind, workload, role, at, host, port, protocol, provenance, urgent, value, reason, reporting);
   }
 
   public String key() {

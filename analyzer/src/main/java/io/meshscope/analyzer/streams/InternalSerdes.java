@@ -1,6 +1,7 @@
 package io.meshscope.analyzer.streams;
 
 import io.meshscope.analyzer.domain.GraphState;
+import io.meshscope.analyzer.domain.Instance;
 import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.MalformedRecordException;
@@ -27,6 +28,8 @@ final class InternalSerdes {
   private InternalSerdes() {}
 
   static final int FORMAT_V1 = 1;
+  /** Version 1 and the instances: of a graph state, and of an observation its reporter's. */
+  static final int FORMAT_V2 = 2;
 
   static Serde<GraphState> graphState() {
     JsonSerde<GraphState> json = new JsonSerde<>(GraphState.class);
@@ -44,7 +47,7 @@ final class InternalSerdes {
   }
 
   private interface Decoder<T> {
-    T decode(BinaryCodec.Reader r);
+    T decode(BinaryCodec.Reader r, int format);
   }
 
   private static <T> T read(String topic, byte[] data, String type, JsonSerde<T> json, Decoder<T> decoder) {
@@ -54,13 +57,13 @@ final class InternalSerdes {
     if (data.length > 0 && data[0] == '{') {
       return json.deserialize(topic, data);
     }
-    if (data.length == 0 || data[0] != FORMAT_V1) {
+    if (data.length == 0 || data[0] != FORMAT_V1 && data[0] != FORMAT_V2) {
       throw new MalformedRecordException(type, topic,
           "unknown internal format " + (data.length == 0 ? "(empty)" : String.valueOf(data[0])), null);
     }
     try {
       BinaryCodec.Reader r = new BinaryCodec.Reader(data, 1);
-      T value = decoder.decode(r);
+      T value = decoder.decode(r, data[0]);
       if (!r.atEnd()) {
         throw new BinaryCodec.CorruptException("trailing bytes after the value");
       }
@@ -71,7 +74,7 @@ final class InternalSerdes {
   }
 
   static byte[] writeState(GraphState s) {
-    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V1);
+    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V2);
     writeWorkload(w, s.workload());
     w.writeString(s.role()).writeLong(s.revision()).writeInstant(s.windowStart()).writeInstant(s.windowEnd());
     w.writeLong(s.edges().size());
@@ -92,10 +95,16 @@ final class InternalSerdes {
           .writeInstant(e.getValue().lastSeen());
     }
     w.writeBoolean(s.evidenceChanged()).writeInstant(s.publishedAt());
+    w.writeLong(s.instances().size());
+    for (Map.Entry<String, GraphState.InstanceState> e : s.instances().entrySet()) {
+      w.writeString(e.getKey());
+      writeLabels(w, e.getValue().nameLabels());
+      w.writeInstant(e.getValue().lastSeen());
+    }
     return w.toByteArray();
   }
 
-  static GraphState readState(BinaryCodec.Reader r) {
+  static GraphState readState(BinaryCodec.Reader r, int format) {
     WorkloadRef workload = readWorkload(r);
     String role = r.readString();
     long revision = r.readLong();
@@ -122,12 +131,20 @@ final class InternalSerdes {
       rejected.put(r.readString(), new GraphState.RejectedState(r.readString(), r.readLong(), r.readInstant()));
     }
     boolean evidenceChanged = r.readBoolean();
+    var publishedAt = r.readInstant();
+    Map<String, GraphState.InstanceState> instances = new HashMap<>();
+    if (format >= FORMAT_V2) {
+      int instanceCount = r.readCount();
+      for (int i = 0; i < instanceCount; i++) {
+        instances.put(r.readString(), new GraphState.InstanceState(readLabels(r), r.readInstant()));
+      }
+    }
     return new GraphState(workload, role, revision, windowStart, windowEnd, edges, rejected, evidenceChanged,
-        r.readInstant());
+        publishedAt, instances);
   }
 
   static byte[] writeObservation(Observation o) {
-    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V1);
+    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V2);
     w.writeByte(kindCode(o.kind()));
     writeWorkload(w, o.workload());
     w.writeString(o.role()).writeInstant(o.at()).writeString(o.host());
@@ -135,11 +152,17 @@ final class InternalSerdes {
     if (o.port() != null) {
       w.writeInt(o.port());
     }
-    return w.writeString(o.protocol()).writeString(o.provenance()).writeBoolean(o.urgent()).writeString(o.value())
-        .writeString(o.reason()).toByteArray();
+    w.writeString(o.protocol()).writeString(o.provenance()).writeBoolean(o.urgent()).writeString(o.value())
+        .writeString(o.reason());
+    w.writeBoolean(o.instance() != null);
+    if (o.instance() != null) {
+      w.writeString(o.instance().id());
+      writeLabels(w, o.instance().nameLabels());
+    }
+    return w.toByteArray();
   }
 
-  static Observation readObservation(BinaryCodec.Reader r) {
+  static Observation readObservation(BinaryCodec.Reader r, int format) {
     Observation.Kind kind = switch (r.readByte()) {
       case 0 -> Observation.Kind.EDGE;
       case 1 -> Observation.Kind.PRESENCE;
@@ -152,8 +175,13 @@ final class InternalSerdes {
     var at = r.readInstant();
     String host = r.readString();
     Integer port = r.readBoolean() ? r.readInt() : null;
-    return new Observation(kind, workload, role, at, host, port, r.readString(), r.readString(),
-        r.readBoolean(), r.readString(), r.readString());
+    String protocol = r.readString();
+    String provenance = r.readString();
+    boolean urgent = r.readBoolean();
+    String value = r.readString();
+    String reason = r.readString();
+    Instance instance = format >= FORMAT_V2 && r.readBoolean() ? new Instance(r.readString(), readLabels(r)) : null;
+    return new Observation(kind, workload, role, at, host, port, protocol, provenance, urgent, value, reason, instance);
   }
 
   /** Fixed codes, so that reordering the enum cannot change what stored bytes mean. */
@@ -182,6 +210,22 @@ final class InternalSerdes {
       selector.put(r.readString(), r.readString());
     }
     return new WorkloadRef(namespace, name, selector);
+  }
+
+  private static void writeLabels(BinaryCodec.Writer w, Map<String, String> labels) {
+    w.writeLong(labels.size());
+    for (Map.Entry<String, String> e : new TreeMap<>(labels).entrySet()) {
+      w.writeString(e.getKey()).writeString(e.getValue());
+    }
+  }
+
+  private static Map<String, String> readLabels(BinaryCodec.Reader r) {
+    int n = r.readCount();
+    Map<String, String> labels = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      labels.put(r.readString(), r.readString());
+    }
+    return labels;
   }
 
   private static void writeStrings(BinaryCodec.Writer w, Set<String> values) {

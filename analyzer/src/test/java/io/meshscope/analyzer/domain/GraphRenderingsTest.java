@@ -17,7 +17,7 @@ class GraphRenderingsTest {
 
   private static DependencyGraph graph(String ns, String name, String role, Edge... edges) {
     return new DependencyGraph(1, WorkloadRef.of(ns, name, Map.of("app", name)), role, 1, T, T, T, List.of(edges),
-        List.of());
+        List.of(), 1, null);
   }
 
   private static final List<DependencyGraph> GRAPHS = List.of(

@@ -95,4 +95,64 @@ class GraphRulesTest {
     assertEquals(List.of("c.ns.svc.cluster.local"), hosts(aged.published()));
     assertEquals(aged.state().revision(), aged.published().revision());
   }
+
+  // ---- the selector selects every instance ---------------------------------------------------
+
+  private static Observation reported(String pod, Map<String, String> nameLabels, Instant at) {
+    return Observation.presence(A, "sidecar", at).withInstance(new Instance(pod, nameLabels));
+  }
+
+  private static final Map<String, String> CANONICAL_AND_APP =
+      Map.of("service.istio.io/canonical-name", "a", "app", "a");
+
+  @Test
+  void instancesThatShareOnlyTheAppLabelAreSelectedByIt() {
+    GraphState s = rules.observe(null, reported("a-new", CANONICAL_AND_APP, T), T.toEpochMilli()).state();
+    assertEquals(Map.of("service.istio.io/canonical-name", "a"), s.workload().selector(), "one instance: the preferred label");
+
+    GraphRules.Transition older = rules.observe(s, reported("a-old", Map.of("app", "a"), T.plusSeconds(1)),
+        T.toEpochMilli() + 1_000);
+
+    assertEquals(Map.of("app", "a"), older.state().workload().selector(),
+        "the canonical name would skip the older pod");
+    assertNotNull(older.published(), "a selector change is news");
+    assertEquals(2, older.published().instances());
+    assertNull(older.published().selectorConflict());
+  }
+
+  @Test
+  void instancesWithNoNameLabelInCommonGetNoSelectorAndTheGraphSaysWhy() {
+    GraphState s = rules.observe(null, reported("a-1", Map.of("service.istio.io/canonical-name", "a"), T),
+        T.toEpochMilli()).state();
+    GraphRules.Transition t = rules.observe(s, reported("a-2", Map.of("app", "a"), T.plusSeconds(1)),
+        T.toEpochMilli() + 1_000);
+
+    assertEquals(Map.of(), t.state().workload().selector());
+    assertEquals("no name label is on every instance with one value: app=a on 1 of 2, "
+        + "service.istio.io/canonical-name=a on 1 of 2", t.published().selectorConflict());
+  }
+
+  @Test
+  void anInstanceGoneForTheTtlNoLongerNarrowsTheSelector() {
+    GraphState s = rules.observe(null, reported("a-old", Map.of("app", "a"), T), T.toEpochMilli()).state();
+    Instant later = T.plus(Duration.ofDays(3));
+    s = rules.observe(s, reported("a-new", CANONICAL_AND_APP, later), later.toEpochMilli()).state();
+    assertEquals(Map.of("app", "a"), s.workload().selector());
+    s = rules.observe(s, call("b", later), later.toEpochMilli()).state();
+
+    Instant afterTtl = T.plus(TTL).plusSeconds(1);
+    GraphRules.Transition aged = rules.age(rules.observe(s, reported("a-new", CANONICAL_AND_APP, afterTtl),
+        afterTtl.toEpochMilli()).state(), afterTtl.toEpochMilli());
+
+    assertEquals(Map.of("service.istio.io/canonical-name", "a"), aged.state().workload().selector());
+    assertEquals(1, aged.published().instances());
+  }
+
+  @Test
+  void aPodSeenAgainWithinAMinuteChangesNothingStored() {
+    GraphState s = rules.observe(null, reported("a-1", CANONICAL_AND_APP, T), T.toEpochMilli()).state();
+    GraphState again = rules.observe(s, reported("a-1", CANONICAL_AND_APP, T.plusSeconds(30)),
+        T.toEpochMilli() + 30_000).state();
+    assertEquals(s.instances(), again.instances());
+  }
 }

@@ -51,7 +51,7 @@ class GraphQueryServerTest {
       }
       String name = names.next();
       return KeyValue.pair("ns/" + name, new GraphState(new WorkloadRef("ns", name, Map.of("app", name)), "sidecar",
-          1, T, T, Map.of(), Map.of(), false, T));
+          1, T, T, Map.of(), Map.of(), false, T, Map.of()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshscope.analyzer.domain.GraphState;
+import io.meshscope.analyzer.domain.Instance;
 import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.MalformedRecordException;
@@ -77,8 +78,20 @@ class InternalSerdesTest {
   @Test
   void unpairedSurrogatesAreKeptNotReplaced() {
     Observation o = new Observation(Observation.Kind.REJECTED, WorkloadRef.of("ns", "a", Map.of()), "sidecar",
-        Instant.EPOCH, null, null, null, null, false, "x\ud800", "junk\udfff\ud83d\ude00");
+        Instant.EPOCH, null, null, null, null, false, "x\ud800", "junk\udfff\ud83d\ude00", null);
     assertEquals(o, observations.deserializer().deserialize("t", observations.serializer().serialize("t", o)));
+  }
+
+  @Test
+  void aStateOfTheFormatBeforeInstancesIsStillRead() {
+    GraphState s = new GraphState(WorkloadRef.of("ns", "a", Map.of("app", "a")), "sidecar", 3, Instant.EPOCH,
+        Instant.EPOCH, Map.of(), Map.of(), false, null, Map.of());
+    byte[] v2 = states.serializer().serialize("t", s);
+    assertEquals(0, v2[v2.length - 1], "the instance count comes last");
+    byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+    v1[0] = InternalSerdes.FORMAT_V1;
+
+    assertEquals(s, states.deserializer().deserialize("t", v1));
   }
 
   @Test
@@ -125,7 +138,9 @@ class InternalSerdesTest {
     }
     return new GraphState(workload(random), random.nextBoolean() ? "sidecar" : "gateway", random.nextLong(),
         instant(random), instant(random), edges, rejected, random.nextBoolean(),
-        random.nextBoolean() ? null : instant(random));
+        random.nextBoolean() ? null : instant(random), random.nextBoolean() ? Map.of()
+            : Map.of("reviews-v1-abc", new GraphState.InstanceState(Map.of("app", "reviews"), instant(random)),
+                "reviews-v2-def", new GraphState.InstanceState(Map.of(), instant(random))));
   }
 
   private static Observation observation(Random random) {
@@ -133,7 +148,9 @@ class InternalSerdesTest {
     return new Observation(kind, workload(random), "sidecar", instant(random),
         random.nextBoolean() ? null : "reviews.bookinfo.svc.cluster.local", random.nextBoolean() ? null
         : random.nextInt(-1, 65536), random.nextBoolean() ? null : "HTTP", random.nextBoolean() ? null : "outbound",
-        random.nextBoolean(), random.nextBoolean() ? null : "\u0000junk 😀", random.nextBoolean() ? null : "reason");
+        random.nextBoolean(), random.nextBoolean() ? null : "\u0000junk 😀", random.nextBoolean() ? null : "reason",
+        random.nextBoolean() ? null : new Instance("reviews-v1-abc", random.nextBoolean() ? Map.of()
+            : Map.of("app", "reviews", "service.istio.io/canonical-name", "reviews")));
   }
 
   private static WorkloadRef workload(Random random) {

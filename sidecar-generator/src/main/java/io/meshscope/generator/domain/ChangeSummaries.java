@@ -39,7 +39,8 @@ public final class ChangeSummaries {
       }
     }
     return new ChangeSummary(trigger.label(), added, removed, unchanged,
-        services.whatIf(current.workload().namespace(), current.hosts()), outsideRegistry(current, services));
+        services.whatIf(current.workload().namespace(), current.hosts()), outsideRegistry(current, services),
+        current.instances());
   }
 
   /** Signals that show a call left the registry: Envoy found no service or ServiceEntry for it. */

@@ -23,6 +23,11 @@ public final class ChangeSummaryText {
     section(out, "added", '+', summary.added());
     section(out, "removed", '-', summary.removed());
     out.append("unchanged: ").append(summary.unchanged()).append(summary.unchanged() == 1 ? " host\n" : " hosts\n");
+    if (summary.instances() > 0) {
+      out.append("selector: ").append(selector(workload)).append(", which selects ")
+          .append(summary.instances() == 1 ? "the 1 instance" : "all " + summary.instances() + " instances")
+          .append(" that reported within the edge TTL\n");
+    }
     WhatIf whatIf = summary.whatIf();
     if (whatIf != null) {
       out.append("what-if: without this Sidecar the proxy receives configuration for ")
@@ -57,6 +62,12 @@ public final class ChangeSummaryText {
     return (change.count() == 1 ? "1 call" : change.count() + " calls")
         + ", first seen " + change.firstSeen() + ", last seen " + change.lastSeen()
         + (via.isEmpty() ? "" : ", " + via);
+  }
+
+  private static String selector(WorkloadRef workload) {
+    StringBuilder out = new StringBuilder();
+    workload.selector().forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+    return SafeText.escaped(out.toString());
   }
 
   private static String services(int n) {

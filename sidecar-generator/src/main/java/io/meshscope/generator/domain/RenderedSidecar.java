@@ -16,6 +16,8 @@ import java.util.TreeMap;
  *     has no source)
  * @param dropped edges whose host failed {@code Hosts.isValid}
  * @param excluded entries the workload's exclusions removed
+ * @param instances the instances its selector was chosen to select (0: unknown, as for a Sidecar
+ *     read back from its file)
  */
 public record RenderedSidecar(
     WorkloadRef workload,
@@ -26,7 +28,8 @@ public record RenderedSidecar(
     List<String> hosts,
     SortedMap<String, HostSource> sources,
     List<DroppedHost> dropped,
-    List<String> excluded) implements RenderResult {
+    List<String> excluded,
+    int instances) implements RenderResult {
 
   public RenderedSidecar {
     hosts = List.copyOf(hosts);

@@ -182,7 +182,7 @@ public final class SidecarRenderer {
     String yaml = SidecarYaml.write(tree(graph, workloadMode, hosts, true));
     String contentKey = SidecarYaml.write(tree(graph, workloadMode, hosts, false));
     return new RenderedSidecar(workload, graph.revision(), workloadMode, yaml, contentKey, hosts, sources,
-        dropped, excluded);
+        dropped, excluded, graph.instances());
   }
 
   /** Two edges for one host only come from a malformed graph; merging keeps the result order-free. */
@@ -204,6 +204,11 @@ public final class SidecarRenderer {
     if (!SIDECAR_ROLE.equals(graph.role())) {
       return Optional.of("proxy role " + SafeText.quoted(graph.role())
           + " is not a sidecar: gateways, waypoints and ztunnel take no Sidecar resource");
+    }
+    if (graph.selectorConflict() != null) {
+      // A Sidecar would silently skip the pods its selector misses, or must not select at all.
+      return Optional.of("no selector selects every instance seen within the edge TTL: "
+          + SafeText.escaped(graph.selectorConflict()));
     }
     if (w.selector().isEmpty()) {
       return Optional.of("no selector label: the workload's name did not come from a pod label"

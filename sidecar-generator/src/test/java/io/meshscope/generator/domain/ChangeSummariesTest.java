@@ -58,7 +58,7 @@ class ChangeSummariesTest {
     ChangeSummary summary = new ChangeSummary("change",
         List.of(new HostChange("*/api.example.com", "api.example.com", Graphs.T0, Graphs.T0, 1,
             Set.of("passthrough-authority\n- forged line"))),
-        List.of(), 0, null, List.of());
+        List.of(), 0, null, List.of(), 0);
 
     assertEquals("""
         Sidecar bookinfo/productpage (trigger: change)
@@ -106,6 +106,7 @@ class ChangeSummariesTest {
           + ~/*  (imports nothing: no calls seen, no hosts configured)
         removed: 0
         unchanged: 0 hosts
+        selector: app=details, which selects the 1 instance that reported within the edge TTL
         what-if: without this Sidecar the proxy receives configuration for 1 service, with it for 0: 100.0% less
         """, ChangeSummaryText.render(none.workload(), summary));
     assertNull(summary.added().get(0).firstSeen());

@@ -44,7 +44,7 @@ final class Graphs {
     Instant start = edges.stream().map(Edge::firstSeen).min(Comparator.naturalOrder()).orElse(null);
     Instant end = edges.stream().map(Edge::lastSeen).max(Comparator.naturalOrder()).orElse(null);
     return new DependencyGraph(DependencyGraph.CURRENT_VERSION, workload, role, revision,
-        end == null ? T0 : end, start, end, edges, List.of());
+        end == null ? T0 : end, start, end, edges, List.of(), 1, null);
   }
 
   static DependencyGraph graph(String namespace, String app, long revision, Edge... edges) {

@@ -173,6 +173,18 @@ class SidecarRendererTest {
   }
 
   @Test
+  void givesNoSidecarWhenNoSelectorSelectsEveryInstance() {
+    DependencyGraph g = Graphs.graph(WorkloadRef.of("bookinfo", "productpage", Map.of()), 4,
+        List.of(Graphs.edge(svc("details"))));
+    DependencyGraph graph = new DependencyGraph(g.schemaVersion(), g.workload(), g.role(), g.revision(), g.updatedAt(),
+        g.windowStart(), g.windowEnd(), g.edges(), g.rejected(), 2,
+        "no name label is on every instance with one value: app=productpage on 1 of 2");
+
+    assertEquals("no selector selects every instance seen within the edge TTL: no name label is on every instance"
+        + " with one value: app=productpage on 1 of 2", skipped(defaults, graph).reason());
+  }
+
+  @Test
   void givesNoSidecarToNamesKubernetesWouldRefuse() {
     assertEquals("workload name 'My_App' is not a lower-case RFC 1123 subdomain, so it cannot name a Sidecar",
         skipped(defaults, Graphs.graph(WorkloadRef.of("bookinfo", "My_App", Map.of("app", "My_App")), 1, List.of()))
