@@ -1,0 +1,163 @@
+package io.meshscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.meshscope.analyzer.Analyzer;
+import io.meshscope.analyzer.AnalyzerConfig;
+import io.meshscope.generator.GeneratorOptions;
+import io.meshscope.generator.SidecarGenerator;
+import io.meshscope.kafka.test.Await;
+import io.meshscope.kafka.test.KafkaCluster;
+import io.meshscope.kafka.test.KafkaExtension;
+import io.meshscope.kit.TopicAdmin;
+import io.meshscope.receiver.AlsReceiver;
+import io.meshscope.receiver.ReceiverConfig;
+import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.schemas.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The corpus under {@code src/test/resources/corpus} (see its README) replayed at full speed with
+ * {@code meshscope replay} through the real receiver, Kafka, analyzer and generator: the Sidecars
+ * that come out. The callee's file goes first, so its caller is not announced yet when it is read.
+ */
+@ExtendWith(KafkaExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class CorpusReplayIT {
+
+  @Test
+  void theConstructedCasesGiveTheSidecarsTheirCallsNeed(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+    Path out = dir.resolve("sidecars");
+    // The broker is shared with other test classes: topics and the analyzer's application id of its own.
+    String logs = kafka.uniqueTopic("corpus-logs");
+    String graphs = kafka.uniqueTopic("corpus-graphs");
+    String dead = kafka.uniqueTopic("corpus-dead");
+    TopicAdmin.ensure(kafka.bootstrapServers(), List.of(Topics.accessLogs().named(logs)), 2);
+    AnalyzerConfig analyzerConfig = AnalyzerConfig.defaults(kafka.bootstrapServers(), dir.resolve("state"), 0);
+    analyzerConfig = analyzerConfig
+        .withSettings(analyzerConfig.settings().withTopics(logs, graphs, kafka.uniqueTopic("corpus-directory"), dead))
+        .withStreamsProperty(StreamsConfig.APPLICATION_ID_CONFIG, kafka.uniqueTopic("corpus-analyzer"))
+        .withStreamsProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
+    GeneratorOptions generatorOptions = GeneratorOptions.defaults(kafka.bootstrapServers(), out)
+        .withTopics(graphs, kafka.uniqueTopic("corpus-sidecars"), dead)
+        .withTimings(Duration.ofSeconds(3), Duration.ofSeconds(1));
+    try (AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.fromMap(Map.of("bootstrap.servers",
+            kafka.bootstrapServers(), "topic", logs, "grpc.port", "0", "metrics.port", "-1")));
+        Analyzer analyzer = Analyzer.start(analyzerConfig);
+        SidecarGenerator generator = SidecarGenerator.start(generatorOptions, Clock.systemUTC(), (d, f) -> { })) {
+      ByteArrayOutputStream errors = new ByteArrayOutputStream();
+      ReplayCommand replay = new ReplayCommand();
+      replay.console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      replay.errors = new PrintStream(errors, true, StandardCharsets.UTF_8);
+      List<String> args = new ArrayList<>(List.of("--target", "127.0.0.1:" + receiver.port()));
+      corpus().forEach(f -> args.add(f.toString()));
+      assertEquals(0, new CommandLine(replay).execute(args.toArray(String[]::new)), errors.toString(StandardCharsets.UTF_8));
+
+      Path productpage = out.resolve("bookinfo/productpage.yaml");
+      List<String> expected = List.of(
+          "*/api.stripe.com",                       // TLS passed through: its SNI
+          "*/reviews.example.com",                  // the VirtualService's host, routed to reviews v2
+          "./details.bookinfo.svc.cluster.local",
+          "./reviews.bookinfo.svc.cluster.local",   // the cluster; also the call reviews saw by certificate
+          "istio-system/*");
+      awaitHosts(productpage, expected);
+
+      JsonNode sidecar = new YAMLMapper().readTree(Files.readString(productpage));
+      assertEquals(Map.of("app", "productpage"), new YAMLMapper().convertValue(sidecar.at("/spec/workloadSelector/labels"),
+          Map.class), "the older pod has no canonical-name label: the selector that selects both");
+      String summary = Files.readString(out.resolve("bookinfo/productpage.summary.txt"));
+      assertTrue(summary.contains("selector: app=productpage, which selects all 2 instances"), summary);
+      assertTrue(summary.contains("outside the registry (reached through PassthroughCluster; in a REGISTRY_ONLY mesh "
+          + "each needs a ServiceEntry): api.stripe.com"), summary);
+      assertTrue(!Files.readString(productpage).contains("payments"), "a foreign inbound host is refused");
+
+      // reviews' file came first: its caller, named only by certificate, was held until productpage's
+      // announcement was read. Evidence, not a new host: it shows in the graph, not in a new Sidecar.
+      HttpClient http = HttpClient.newHttpClient();
+      URI graphUri = URI.create("http://127.0.0.1:" + analyzer.httpPort() + "/graphs/bookinfo/productpage");
+      Await.until(Duration.ofSeconds(90), () -> {
+        DependencyGraph g = graph(http, graphUri);
+        return g.edges().stream().anyMatch(e -> e.host().equals("reviews.bookinfo.svc.cluster.local")
+            && e.provenance().contains("inbound-peer-certificate"));
+      }, () -> String.valueOf(graph(http, graphUri)));
+      DependencyGraph g = graph(http, graphUri);
+      assertEquals(2, g.instances());
+      assertTrue(g.rejected().stream().anyMatch(r -> r.value().equals("payments.billing.svc.cluster.local")
+          && r.reason().equals("foreign-inbound-host")), g.rejected().toString());
+
+      awaitHosts(out.resolve("bookinfo/reviews.yaml"), List.of("istio-system/*"));
+      Path gateway = out.resolve("istio-system/istio-ingressgateway.skipped.txt");
+      awaitFile(gateway);
+      assertTrue(Files.readString(gateway).contains("is not a sidecar"),
+          "the Istio 1.2 gateway is an identity, with a graph of its own: " + Files.readString(gateway));
+      assertEquals(0, generator.deadLettered());
+    }
+  }
+
+  private static DependencyGraph graph(HttpClient http, URI uri) {
+    try {
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return r.statusCode() == 200 ? Topics.dependencyGraphs().valueSerde().deserializer().deserialize("", r.body())
+          : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Path> corpus() throws URISyntaxException, IOException {
+    Path dir = Path.of(CorpusReplayIT.class.getResource("/corpus/constructed").toURI());
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".txtpb")).sorted().toList();
+    }
+  }
+
+  private static void awaitHosts(Path yaml, List<String> expected) throws Exception {
+    Await.until(Duration.ofMinutes(2), () -> Files.exists(yaml) && hosts(yaml).equals(expected),
+        () -> yaml + ": " + (Files.exists(yaml) ? hosts(yaml) : "not written"));
+  }
+
+  private static void awaitFile(Path file) throws Exception {
+    Await.until(Duration.ofMinutes(1), () -> Files.exists(file), () -> file + " was not written");
+  }
+
+  private static List<String> hosts(Path yaml) {
+    try {
+      List<String> hosts = new ArrayList<>();
+      new YAMLMapper().readTree(Files.readString(yaml)).at("/spec/egress/0/hosts").forEach(h -> hosts.add(h.asText()));
+      return hosts;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
