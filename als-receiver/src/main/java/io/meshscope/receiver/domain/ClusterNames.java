@@ -5,7 +5,8 @@ import io.meshscope.schemas.UpstreamCluster;
 /**
  * Istio's names for Envoy clusters: {@code direction|port|subset|host} (Istio's
  * {@code BuildSubsetKey}), {@code inbound|port||} since Istio 1.8, {@code inbound|port|portName|host}
- * before, and the fixed names {@code PassthroughCluster}, {@code BlackHoleCluster},
+ * before, {@code inbound-vip|port|protocol|host} on an ambient waypoint (a service's address, Istio's
+ * {@code TrafficDirectionInboundVIP}), and the fixed names {@code PassthroughCluster}, {@code BlackHoleCluster},
  * {@code InboundPassthroughCluster} (and its pre-1.23 {@code ...Ipv4}/{@code ...Ipv6} forms).
  */
 public final class ClusterNames {
@@ -13,6 +14,7 @@ public final class ClusterNames {
 
   public static final String OUTBOUND = "outbound";
   public static final String INBOUND = "inbound";
+  public static final String INBOUND_VIP = "inbound-vip";
   public static final String PASSTHROUGH = "passthrough";
   public static final String BLACKHOLE = "blackhole";
   public static final String INBOUND_PASSTHROUGH = "inbound-passthrough";
@@ -50,6 +52,10 @@ public final class ClusterNames {
     if (first == OUTBOUND.length() && name.startsWith(OUTBOUND)) {
       return new UpstreamCluster(name, OUTBOUND, port, second + 1 == third ? null : name.substring(second + 1, third),
           host);
+    }
+    if (first == INBOUND_VIP.length() && name.startsWith(INBOUND_VIP)) {
+      // The third part is the protocol the waypoint serves the service with (http, tcp), not a subset.
+      return new UpstreamCluster(name, INBOUND_VIP, port, null, host);
     }
     if (first == INBOUND.length() && name.startsWith(INBOUND)) {
       // Before Istio 1.8 the third part was the port's name, not a subset.

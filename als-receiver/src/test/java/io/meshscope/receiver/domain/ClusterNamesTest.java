@@ -15,6 +15,8 @@ class ClusterNamesTest {
       "outbound|9080|v2|reviews.bookinfo.svc.cluster.local; outbound; 9080; v2; reviews.bookinfo.svc.cluster.local",
       "inbound|9080||; inbound; 9080; null; null",
       "inbound|9080|http|reviews.default.svc.cluster.local; inbound; 9080; null; reviews.default.svc.cluster.local",
+      "inbound-vip|9080|http|reviews.bookinfo.svc.cluster.local; inbound-vip; 9080; null; reviews.bookinfo.svc.cluster.local",
+      "inbound-vip|443|tcp|api.example.com; inbound-vip; 443; null; api.example.com",
       "PassthroughCluster; passthrough; null; null; null",
       "BlackHoleCluster; blackhole; null; null; null",
       "InboundPassthroughCluster; inbound-passthrough; null; null; null",

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  */
 public final class EdgeExtractor {
 
+  private static final String WAYPOINT_ROLE = "waypoint";
+
   /** A certificate's account that several workloads run as: which of them called cannot be told. */
   static final String AMBIGUOUS_ACCOUNT = "ambiguous-service-account";
   private static final int SHOWN_CANDIDATES = 200;
@@ -125,6 +127,13 @@ public final class EdgeExtractor {
         }
       }
       case "inbound" -> inbound(out, r, self, at, directory);
+      case "inbound-vip" -> {
+        // An ambient waypoint serving a service of its namespace: seen from the server side, like a
+        // sidecar's inbound entry, the caller named by peer metadata, IP or certificate.
+        if (WAYPOINT_ROLE.equals(reporter.role()) && cluster.host() != null) {
+          inbound(out, r, self, at, directory);
+        }
+      }
       default -> {
         // inbound-passthrough and clusters outside Istio's naming say nothing about a service
       }

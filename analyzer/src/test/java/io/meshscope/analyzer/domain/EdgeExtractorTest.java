@@ -228,6 +228,34 @@ class EdgeExtractorTest {
     assertEquals("inbound-peer-certificate", byAccount.provenance());
   }
 
+  @Test
+  void aWaypointsEntryIsLearnedForItsCallerAndOnlyForServicesOfItsNamespace() {
+    StreamIdentity waypoint = IdentityParser.parse(
+        Entries.identity("waypoint", "bookinfo", "waypoint", null, "waypoint-5f7d9c-x8k2p", "10.44.0.50"));
+    HTTPAccessLogEntry e = Entries.inboundHttp(T, 9080, "/reviews/0", "bookinfo", "productpage", "v1",
+        "productpage-v1-pod", "10.44.0.12");
+    for (String cluster : List.of("inbound-vip|9080|http|reviews.bookinfo.svc.cluster.local",
+        "inbound-vip|9080|http|payments.billing.svc.cluster.local")) {
+      HTTPAccessLogEntry viaWaypoint = e.toBuilder()
+          .setCommonProperties(e.getCommonProperties().toBuilder().setUpstreamCluster(cluster)).build();
+      List<Observation> out = extractor.extract(EntryNormalizer.http(viaWaypoint, waypoint, T).record(), Directory.EMPTY);
+
+      Observation about = out.stream().filter(o -> o.key().equals("bookinfo/productpage")).findFirst().orElseThrow();
+      if (cluster.contains("reviews")) {
+        assertEquals(Observation.Kind.EDGE, about.kind());
+        assertEquals("reviews.bookinfo.svc.cluster.local", about.host());
+        assertEquals("inbound-peer-metadata", about.provenance());
+      } else {
+        assertEquals("foreign-inbound-host", about.reason(), "a waypoint could otherwise fill any caller's graph");
+      }
+    }
+    // The same cluster from a proxy that is no waypoint says nothing.
+    HTTPAccessLogEntry forged = e.toBuilder().setCommonProperties(e.getCommonProperties().toBuilder()
+        .setUpstreamCluster("inbound-vip|9080|http|reviews.bookinfo.svc.cluster.local")).build();
+    assertTrue(extractor.extract(EntryNormalizer.http(forged, PRODUCTPAGE, T).record(), Directory.EMPTY).stream()
+        .allMatch(o -> o.kind() == Observation.Kind.PRESENCE));
+  }
+
   /** A directory where 10.44.7.7 is {@code announced}'s. */
   private static Directory ips(WorkloadAddress announced) {
     return new Directory() {
