@@ -256,26 +256,6 @@ class EdgeExtractorTest {
         .allMatch(o -> o.kind() == Observation.Kind.PRESENCE));
   }
 
-  /** A directory where 10.44.7.7 is {@code announced}'s. */
-  private static Directory ips(WorkloadAddress announced) {
-    return new Directory() {
-      @Override
-      public Optional<WorkloadAddress> byIp(String ip) {
-        return ip.equals("10.44.7.7") ? Optional.of(announced) : Optional.empty();
-      }
-
-      @Override
-      public List<WorkloadAddress> byServiceAccount(String namespace, String serviceAccount) {
-        return List.of();
-      }
-
-      @Override
-      public boolean isNamespace(String namespace) {
-        return false;
-      }
-    };
-  }
-
   /** An inbound call whose caller sent no peer metadata from an IP nobody announced, over mTLS. */
   private static AccessRecord inboundByCertificate(String san) {
     HTTPAccessLogEntry e = Entries.inboundHttp(T, 9080, "/", "x", "x", null, "x", "10.44.7.7");
@@ -292,16 +272,25 @@ class EdgeExtractorTest {
 
   /** A directory where every given workload announced the account {@code bookinfo-productpage}. */
   private static Directory accounts(WorkloadAddress... announced) {
+    return directory(null, List.of(announced));
+  }
+
+  /** A directory where 10.44.7.7 is {@code announced}'s. */
+  private static Directory ips(WorkloadAddress announced) {
+    return directory(announced, List.of());
+  }
+
+  private static Directory directory(WorkloadAddress at10447, List<WorkloadAddress> productpageAccount) {
     return new Directory() {
       @Override
       public Optional<WorkloadAddress> byIp(String ip) {
-        return Optional.empty();
+        return ip.equals("10.44.7.7") ? Optional.ofNullable(at10447) : Optional.empty();
       }
 
       @Override
       public List<WorkloadAddress> byServiceAccount(String namespace, String serviceAccount) {
         return namespace.equals("bookinfo") && serviceAccount.equals("bookinfo-productpage")
-            ? List.of(announced) : List.of();
+            ? productpageAccount : List.of();
       }
 
       @Override
