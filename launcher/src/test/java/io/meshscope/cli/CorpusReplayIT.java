@@ -55,30 +55,9 @@ class CorpusReplayIT {
   @Test
   void theConstructedCasesGiveTheSidecarsTheirCallsNeed(KafkaCluster kafka, @TempDir Path dir) throws Exception {
     Path out = dir.resolve("sidecars");
-    // The broker is shared with other test classes: topics and the analyzer's application id of its own.
-    String logs = kafka.uniqueTopic("corpus-logs");
-    String graphs = kafka.uniqueTopic("corpus-graphs");
-    String dead = kafka.uniqueTopic("corpus-dead");
-    TopicAdmin.ensure(kafka.bootstrapServers(), List.of(Topics.accessLogs().named(logs)), 2);
-    AnalyzerConfig analyzerConfig = AnalyzerConfig.defaults(kafka.bootstrapServers(), dir.resolve("state"), 0);
-    analyzerConfig = analyzerConfig
-        .withSettings(analyzerConfig.settings().withTopics(logs, graphs, kafka.uniqueTopic("corpus-directory"), dead))
-        .withStreamsProperty(StreamsConfig.APPLICATION_ID_CONFIG, kafka.uniqueTopic("corpus-analyzer"))
-        .withStreamsProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
-    GeneratorOptions generatorOptions = GeneratorOptions.defaults(kafka.bootstrapServers(), out)
-        .withTopics(graphs, kafka.uniqueTopic("corpus-sidecars"), dead)
-        .withTimings(Duration.ofSeconds(3), Duration.ofSeconds(1));
-    try (AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.fromMap(Map.of("bootstrap.servers",
-            kafka.bootstrapServers(), "topic", logs, "grpc.port", "0", "metrics.port", "-1")));
-        Analyzer analyzer = Analyzer.start(analyzerConfig);
-        SidecarGenerator generator = SidecarGenerator.start(generatorOptions, Clock.systemUTC(), (d, f) -> { })) {
-      ByteArrayOutputStream errors = new ByteArrayOutputStream();
-      ReplayCommand replay = new ReplayCommand();
-      replay.console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-      replay.errors = new PrintStream(errors, true, StandardCharsets.UTF_8);
-      List<String> args = new ArrayList<>(List.of("--target", "127.0.0.1:" + receiver.port()));
-      corpus().forEach(f -> args.add(f.toString()));
-      assertEquals(0, new CommandLine(replay).execute(args.toArray(String[]::new)), errors.toString(StandardCharsets.UTF_8));
+    try (Stages stages = Stages.start(kafka, dir, out)) {
+      replay(stages.receiver(), corpus("constructed", ".txtpb"));
+      Analyzer analyzer = stages.analyzer();
 
       Path productpage = out.resolve("bookinfo/productpage.yaml");
       List<String> expected = List.of(
@@ -118,8 +97,78 @@ class CorpusReplayIT {
       awaitFile(gateway);
       assertTrue(Files.readString(gateway).contains("is not a sidecar"),
           "the Istio 1.2 gateway is an identity, with a graph of its own: " + Files.readString(gateway));
-      assertEquals(0, generator.deadLettered());
+      assertEquals(0, stages.generator().deadLettered());
     }
+  }
+
+  @Test
+  void theCapturedIstio11StreamsGiveTheirSidecars(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+    Path out = dir.resolve("sidecars");
+    try (Stages stages = Stages.start(kafka, dir, out)) {
+      replay(stages.receiver(), corpus("captured/skywalking", ".msg"));
+
+      // Istio 1.1: labels flat in the metadata, no peer metadata; the sidecar named by its app label.
+      awaitHosts(out.resolve("default/productpage.yaml"), List.of("./details.default.svc.cluster.local",
+          "istio-system/*"));
+      assertEquals(Map.of("app", "productpage"), new YAMLMapper().convertValue(new YAMLMapper()
+          .readTree(Files.readString(out.resolve("default/productpage.yaml"))).at("/spec/workloadSelector/labels"),
+          Map.class));
+      // reviews' inbound caller (10.44.2.54) announced no identity: nothing is guessed for it.
+      awaitHosts(out.resolve("default/reviews.yaml"), List.of("istio-system/*"));
+      // The gateway of that release carries no labels: named by its cluster, a router, no Sidecar.
+      Path gateway = out.resolve("istio-system/istio-ingressgateway.skipped.txt");
+      awaitFile(gateway);
+      assertTrue(Files.readString(gateway).contains("is not a sidecar"), Files.readString(gateway));
+    }
+  }
+
+  /** The three stages on topics and an application id of their own: the broker is shared with other classes. */
+  private record Stages(AlsReceiver receiver, Analyzer analyzer, SidecarGenerator generator) implements AutoCloseable {
+    static Stages start(KafkaCluster kafka, Path dir, Path out) throws IOException {
+      String logs = kafka.uniqueTopic("corpus-logs");
+      String graphs = kafka.uniqueTopic("corpus-graphs");
+      String dead = kafka.uniqueTopic("corpus-dead");
+      TopicAdmin.ensure(kafka.bootstrapServers(), List.of(Topics.accessLogs().named(logs)), 2);
+      AnalyzerConfig analyzerConfig = AnalyzerConfig.defaults(kafka.bootstrapServers(), dir.resolve("state"), 0);
+      analyzerConfig = analyzerConfig
+          .withSettings(analyzerConfig.settings().withTopics(logs, graphs, kafka.uniqueTopic("corpus-directory"), dead))
+          .withStreamsProperty(StreamsConfig.APPLICATION_ID_CONFIG, kafka.uniqueTopic("corpus-analyzer"))
+          .withStreamsProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
+      GeneratorOptions generatorOptions = GeneratorOptions.defaults(kafka.bootstrapServers(), out)
+          .withTopics(graphs, kafka.uniqueTopic("corpus-sidecars"), dead)
+          .withTimings(Duration.ofSeconds(3), Duration.ofSeconds(1));
+      AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.fromMap(Map.of("bootstrap.servers",
+          kafka.bootstrapServers(), "topic", logs, "grpc.port", "0", "metrics.port", "-1")));
+      Analyzer analyzer = null;
+      try {
+        analyzer = Analyzer.start(analyzerConfig);
+        return new Stages(receiver, analyzer, SidecarGenerator.start(generatorOptions, Clock.systemUTC(), (d, f) -> { }));
+      } catch (IOException | RuntimeException e) {
+        if (analyzer != null) {
+          analyzer.close();
+        }
+        receiver.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      generator.close();
+      analyzer.close();
+      receiver.close();
+    }
+  }
+
+  /** {@code meshscope replay} of {@code files}, in order, at full speed. */
+  private static void replay(AlsReceiver receiver, List<Path> files) {
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    ReplayCommand replay = new ReplayCommand();
+    replay.console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    replay.errors = new PrintStream(errors, true, StandardCharsets.UTF_8);
+    List<String> args = new ArrayList<>(List.of("--target", "127.0.0.1:" + receiver.port()));
+    files.forEach(f -> args.add(f.toString()));
+    assertEquals(0, new CommandLine(replay).execute(args.toArray(String[]::new)), errors.toString(StandardCharsets.UTF_8));
   }
 
   private static DependencyGraph graph(HttpClient http, URI uri) {
@@ -136,10 +185,10 @@ class CorpusReplayIT {
     }
   }
 
-  private static List<Path> corpus() throws URISyntaxException, IOException {
-    Path dir = Path.of(CorpusReplayIT.class.getResource("/corpus/constructed").toURI());
+  private static List<Path> corpus(String folder, String suffix) throws URISyntaxException, IOException {
+    Path dir = Path.of(CorpusReplayIT.class.getResource("/corpus/" + folder).toURI());
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".txtpb")).sorted().toList();
+      return files.filter(f -> f.toString().endsWith(suffix)).sorted().toList();
     }
   }
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.BytesValue;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.StringValue;
@@ -28,7 +30,10 @@ import java.util.List;
  * Reads captured ALS traffic from a file: {@code StreamAccessLogsMessage}s or single HTTP or TCP
  * entries, in protobuf JSON (what {@code JsonFormat} prints and Envoy users dump; several objects
  * one after another, or a JSON array) or in protobuf text format (messages separated by a line
- * {@code ---}). Single entries become one-entry messages. A file is one stream: only its first
+ * {@code ---}); lines starting with {@code #} are comments in both. The v2 API's {@code Node.build_version},
+ * which captures of older proxies carry and v3 removed, is dropped, as the wire would ignore it; any
+ * other unknown field is an error, since it is more likely a typo. Single entries become one-entry
+ * messages. A file is one stream: only its first
  * message should carry the identifier, as Envoy sends it.
  */
 public final class CapturedMessages {
@@ -58,16 +63,29 @@ public final class CapturedMessages {
 
   public static List<Captured> read(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    String trimmed = text.stripLeading();
-    if (trimmed.isEmpty()) {
+    String first = firstContent(text);
+    if (first.isEmpty()) {
       throw new BadCaptureException(file, 1, "the file is empty");
     }
-    return trimmed.startsWith("{") || trimmed.startsWith("[") ? readJson(file, text) : readText(file, text);
+    return first.startsWith("{") || first.startsWith("[") ? readJson(file, text) : readText(file, text);
+  }
+
+  /** The first line that is neither blank nor a {@code #} comment (both formats allow those), stripped. */
+  private static String firstContent(String text) {
+    for (String line : text.split("\n", -1)) {
+      String s = line.strip();
+      if (!s.isEmpty() && !s.startsWith("#")) {
+        return s;
+      }
+    }
+    return "";
   }
 
   private static List<Captured> readJson(Path file, String text) throws IOException {
     List<Captured> out = new ArrayList<>();
-    try (JsonParser parser = new JsonFactory().createParser(text)) {
+    // Captures shared as test data often open with a licence header in # comments.
+    JsonFactory json = JsonFactory.builder().enable(JsonReadFeature.ALLOW_YAML_COMMENTS).build();
+    try (JsonParser parser = json.createParser(text)) {
       JsonToken token = parser.nextToken();
       boolean array = token == JsonToken.START_ARRAY;
       if (array) {
@@ -94,6 +112,9 @@ public final class CapturedMessages {
   }
 
   private static StreamAccessLogsMessage fromJson(Path file, int line, JsonNode node) throws BadCaptureException {
+    if (node.at("/identifier/node") instanceof ObjectNode proxy) {
+      proxy.remove(List.of("buildVersion", "build_version"));
+    }
     String json = node.toString();
     try {
       if (node.has("identifier") || node.has("httpLogs") || node.has("tcpLogs") || node.has("http_logs")

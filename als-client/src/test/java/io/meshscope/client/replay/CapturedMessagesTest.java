@@ -54,6 +54,21 @@ class CapturedMessagesTest {
   }
 
   @Test
+  void readsJsonAfterALicenceHeaderOfHashCommentsAndIgnoresFieldsV3DoesNotHave() throws Exception {
+    // As captures shared as other projects' test data begin: the launcher's test corpus has three.
+    Path f = dir.resolve("capture.msg");
+    // v2's Node.buildVersion, which a capture of an older proxy has and the v3 API does not.
+    String v2 = JSON.print(first()).replaceFirst("\"node\": \\{", "\"node\": {\"buildVersion\": \"55c8/1.10.0-dev\",");
+    assertTrue(v2.contains("buildVersion"), v2);
+    Files.writeString(f, "# Licensed under the Apache License, Version 2.0\n#\n\n" + v2 + "\n");
+
+    List<CapturedMessages.Captured> read = CapturedMessages.read(f);
+
+    assertEquals(List.of(first()), read.stream().map(CapturedMessages.Captured::message).toList());
+    assertEquals(4, read.get(0).line());
+  }
+
+  @Test
   void readsAJsonArrayAndSingleEntries() throws Exception {
     HTTPAccessLogEntry entry = Entries.outboundHttp(T, "details.bookinfo.svc.cluster.local", 9080, "/", 200);
     Path f = dir.resolve("entries.json");
