@@ -253,7 +253,7 @@ class WireDecoderTest {
     assertEquals(expected.identifier().getNode().getMetadata(), decoded.identifier().getNode().getMetadata());
   }
 
-  private static WireDecoder.Batch viaProtobufJava(byte[] bytes) throws InvalidProtocolBufferException {
+  static WireDecoder.Batch viaProtobufJava(byte[] bytes) throws InvalidProtocolBufferException {
     StreamAccessLogsMessage m = StreamAccessLogsMessage.parseFrom(bytes);
     return switch (m.getLogEntriesCase()) {
       case HTTP_LOGS -> new WireDecoder.Batch(m.hasIdentifier() ? m.getIdentifier() : null, WireDecoder.Protocol.HTTP,
