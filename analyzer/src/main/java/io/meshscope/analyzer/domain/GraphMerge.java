@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The steps {@link GraphRules} is made of: folding an observation into a workload's
@@ -177,10 +178,7 @@ public final class GraphMerge {
       String id, GraphState.InstanceState state) {
     Map<String, GraphState.InstanceState> out = new HashMap<>(instances);
     out.put(id, state);
-    if (out.size() > MAX_INSTANCES) {
-      out.entrySet().stream().min(Comparator.comparing((Map.Entry<String, GraphState.InstanceState> x) ->
-          x.getValue().lastSeen()).thenComparing(Map.Entry::getKey)).ifPresent(x -> out.remove(x.getKey()));
-    }
+    dropOldestPast(out, MAX_INSTANCES, GraphState.InstanceState::lastSeen);
     return out;
   }
 
@@ -253,11 +251,16 @@ public final class GraphMerge {
     GraphState.RejectedState prev = out.get(value);
     out.put(value, new GraphState.RejectedState(reason, prev == null ? 1 : prev.count() + 1,
         prev == null || at.isAfter(prev.lastSeen()) ? at : prev.lastSeen()));
-    if (out.size() > limits.maxRejected()) {
-      // Keep the newest: an attacker's flood pushes out old junk, not the other way round.
-      out.entrySet().stream().min(Comparator.comparing((Map.Entry<String, GraphState.RejectedState> x) ->
-          x.getValue().lastSeen()).thenComparing(Map.Entry::getKey)).ifPresent(x -> out.remove(x.getKey()));
-    }
+    // Keep the newest: an attacker's flood pushes out old junk, not the other way round.
+    dropOldestPast(out, limits.maxRejected(), GraphState.RejectedState::lastSeen);
     return out;
+  }
+
+  /** Past {@code max} entries, removes the one seen longest ago (ties by key, so the choice is stable). */
+  private static <V> void dropOldestPast(Map<String, V> map, int max, Function<V, Instant> lastSeen) {
+    if (map.size() > max) {
+      map.entrySet().stream().min(Comparator.comparing((Map.Entry<String, V> x) -> lastSeen.apply(x.getValue()))
+          .thenComparing(Map.Entry::getKey)).ifPresent(x -> map.remove(x.getKey()));
+    }
   }
 }
