@@ -107,7 +107,8 @@ public final class GraphMerge {
     GraphState after = new GraphState(workload, role, state.revision(), windowStart, windowEnd, edges, rejected, true,
         state.publishedAt(), instances);
     // What needsPublishing(before, after) would say, without comparing host sets: a step only adds.
-    boolean publish = before == null || newHost || workload != state.workload() || !role.equals(state.role());
+    boolean publish = before == null || newHost || workload != state.workload() || !role.equals(state.role())
+        || instances.size() != state.instances().size();
     return new Step(after, publish);
   }
 
@@ -117,8 +118,11 @@ public final class GraphMerge {
    * an edge that arrives late and ages out in the same step from publishing anything.
    */
   public static boolean needsPublishing(GraphState before, GraphState after) {
+    // The number of instances is news too: it is the number of proxies a Sidecar shrinks, which the
+    // generator's payoff multiplies by (docs/payoff.md); a pod starts or goes away rarely.
     return before == null || !before.edges().keySet().equals(after.edges().keySet())
-        || !before.workload().equals(after.workload()) || !before.role().equals(after.role());
+        || !before.workload().equals(after.workload()) || !before.role().equals(after.role())
+        || before.instances().size() != after.instances().size();
   }
 
   /** Removes edges and refused values unseen for {@code ttl} before {@code now} (event time). */

@@ -106,6 +106,27 @@ class GraphRulesTest {
       Map.of("service.istio.io/canonical-name", "a", "app", "a");
 
   @Test
+  void anotherInstanceIsPublishedAtOnceAndAReportAgainIsNot() {
+    GraphState s = rules.observe(null, reported("a-1", CANONICAL_AND_APP, T), T.toEpochMilli()).state();
+    GraphRules.Transition second = rules.observe(s, reported("a-2", CANONICAL_AND_APP, T.plusSeconds(1)),
+        T.toEpochMilli() + 1_000);
+    assertNotNull(second.published(), "the proxies a Sidecar shrinks are counted by instance");
+    assertEquals(2, second.published().instances());
+    assertNull(rules.observe(second.state(), reported("a-2", CANONICAL_AND_APP, T.plusSeconds(2)),
+        T.toEpochMilli() + 2_000).published(), "an instance known already is not news");
+  }
+
+  @Test
+  void anInstanceGoneQuietIsPublishedWhenItAgesOut() {
+    GraphState s = rules.observe(null, reported("a-1", CANONICAL_AND_APP, T), T.toEpochMilli()).state();
+    s = rules.observe(s, reported("a-2", CANONICAL_AND_APP, T.plus(Duration.ofDays(3))),
+        T.plus(Duration.ofDays(3)).toEpochMilli()).state();
+    GraphRules.Transition aged = rules.age(s, T.plus(TTL).plusSeconds(1).toEpochMilli());
+    assertNotNull(aged.published());
+    assertEquals(1, aged.published().instances());
+  }
+
+  @Test
   void instancesThatShareOnlyTheAppLabelAreSelectedByIt() {
     GraphState s = rules.observe(null, reported("a-new", CANONICAL_AND_APP, T), T.toEpochMilli()).state();
     assertEquals(Map.of("service.istio.io/canonical-name", "a"), s.workload().selector(), "one instance: the preferred label");
