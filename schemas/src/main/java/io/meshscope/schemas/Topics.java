@@ -6,7 +6,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The topics between the stages (receiver → access logs → analyzer → dependency graphs → generator →
- * sidecars, and the dead letters of the last two), each described once. Names are defaults; every
+ * sidecars, the mesh report, and the dead letters of the last two), each described once. Names are defaults; every
  * stage lets its user rename them.
  */
 public final class Topics {
@@ -17,6 +17,7 @@ public final class Topics {
   public static final String DEPENDENCY_GRAPHS = "meshscope.dependency-graphs";
   public static final String SIDECARS = "meshscope.sidecars";
   public static final String DEAD_LETTERS = "meshscope.dead-letters";
+  public static final String MESH_REPORT = "meshscope.mesh-report";
 
   private static final String THREE_DAYS_MS = String.valueOf(3L * 24 * 3600 * 1000);
   private static final String FOURTEEN_DAYS_MS = String.valueOf(14L * 24 * 3600 * 1000);
@@ -38,6 +39,14 @@ public final class Topics {
   }
 
   /**
+   * The latest {@link MeshReport}, the mesh-wide payoff and discovery-scope advice: compacted, one key
+   * ({@link MeshReport#KEY}).
+   */
+  public static Topic<MeshReport> meshReport() {
+    return new Topic<>(MESH_REPORT, new JsonSerde<>(MeshReport.class), Map.of("cleanup.policy", "compact"));
+  }
+
+  /**
    * Records no stage could read, as they came, with the reason in headers; kept two weeks for people
    * to look at.
    */
@@ -47,6 +56,6 @@ public final class Topics {
   }
 
   public static List<Topic<?>> all() {
-    return List.of(accessLogs(), dependencyGraphs(), sidecars(), deadLetters());
+    return List.of(accessLogs(), dependencyGraphs(), sidecars(), meshReport(), deadLetters());
   }
 }

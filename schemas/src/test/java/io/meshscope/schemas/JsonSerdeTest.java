@@ -18,7 +18,7 @@ class JsonSerdeTest {
 
   static Stream<Object> samples() {
     return Stream.of(SampleRecords.accessRecord(), SampleRecords.dependencyGraph(),
-        SampleRecords.sidecarRecommendation());
+        SampleRecords.sidecarRecommendation(), SampleRecords.meshReport());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -93,4 +93,24 @@ public final class SampleRecords {
         "apiVersion: networking.istio.io/v1\nkind: Sidecar\n",
         new ChangeSummary("change", List.of(added), List.of(removed), 2, new WhatIf(120, 4, 96.7), List.of("api.example.com"), 3));
   }
+
+  public static MeshReport meshReport() {
+    MeshReport.Range range = new MeshReport.Range(1_000, 2_000);
+    MeshReport.Footprint all = new MeshReport.Footprint(5, 6, 9, 4, new MeshReport.Range(30_000_000, 60_000_000));
+    MeshReport.Footprint scoped = new MeshReport.Footprint(2, 2, 4, 2, new MeshReport.Range(25_000_000, 50_000_000));
+    return new MeshReport(
+        MeshReport.CURRENT_VERSION,
+        T1,
+        T0,
+        T1,
+        new MeshReport.Inventory("logs", 5, 6, true, List.of("only services some call reached are known")),
+        new MeshReport.CostModel(range, range, range, range, List.of("Envoy stats_integration_test")),
+        new MeshReport.Totals(1, 2, 2, all, scoped, 66.7, 16.7),
+        List.of(new MeshReport.WorkloadPayoff("bookinfo/productpage", "sidecar", 2, "none", "no Sidecar published yet", all,
+            all)),
+        List.of(new MeshReport.ExportToAdvice("ratings.bookinfo.svc.cluster.local", "bookinfo", List.of(9080),
+            List.of("bookinfo/reviews"), 3, range, "calls from outside bookinfo fail")),
+        List.of(new MeshReport.NamespaceAdvice("bookinfo", List.of("ratings.bookinfo.svc.cluster.local"),
+            List.of("bookinfo/reviews -> ratings.bookinfo.svc.cluster.local"), 3, range, "calls break")));
+  }
 }

@@ -36,7 +36,8 @@ class SchemaConformanceTest {
     return Stream.of(
         Arguments.of("access-record.schema.json", SampleRecords.accessRecord()),
         Arguments.of("dependency-graph.schema.json", SampleRecords.dependencyGraph()),
-        Arguments.of("sidecar-recommendation.schema.json", SampleRecords.sidecarRecommendation()));
+        Arguments.of("sidecar-recommendation.schema.json", SampleRecords.sidecarRecommendation()),
+        Arguments.of("mesh-report.schema.json", SampleRecords.meshReport()));
   }
 
   static Schema schema(String file) throws Exception {
