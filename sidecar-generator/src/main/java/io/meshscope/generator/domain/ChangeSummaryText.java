@@ -30,10 +30,13 @@ public final class ChangeSummaryText {
     }
     WhatIf whatIf = summary.whatIf();
     if (whatIf != null) {
+      // Honest about its basis: only services some call reached are known, so both counts are lower
+      // bounds; clusters, endpoints and memory are in the mesh report.
       out.append("what-if: without this Sidecar the proxy receives configuration for ")
           .append(services(whatIf.servicesWithout())).append(", with it for ")
           .append(whatIf.servicesWith()).append(": ")
-          .append(String.format(Locale.ROOT, "%.1f", whatIf.reductionPercent())).append("% less\n");
+          .append(String.format(Locale.ROOT, "%.1f", whatIf.reductionPercent()))
+          .append("% less (counting only services the logs showed called; megabytes in mesh-report.md)\n");
     }
     if (!summary.outsideRegistry().isEmpty()) {
       out.append("outside the registry (reached through PassthroughCluster; in a REGISTRY_ONLY mesh each needs a "

@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
  * these rules would make the API server refuse the Sidecar, or a file adapter write outside its
  * directory, so the renderer skips such a workload instead. (Hosts follow {@code Hosts}, not this.)
  */
-final class KubernetesNames {
+public final class KubernetesNames {
   private KubernetesNames() {}
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
-  /** A namespace: an RFC 1123 label. */
-  static Optional<String> namespaceProblem(String namespace) {
+  /** A namespace (or a service name): an RFC 1123 label. */
+  public static Optional<String> namespaceProblem(String namespace) {
     if (namespace.length() > 63) {
       return Optional.of("is longer than 63 characters");
     }

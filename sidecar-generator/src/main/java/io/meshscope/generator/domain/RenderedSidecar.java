@@ -37,4 +37,15 @@ public record RenderedSidecar(
     dropped = List.copyOf(dropped);
     excluded = List.copyOf(excluded);
   }
+
+  /**
+   * The {@code egress[0].hosts} of a Sidecar meshscope wrote (as the Sidecar topic holds it).
+   *
+   * @throws IllegalArgumentException when {@code yaml} is not YAML
+   */
+  public static List<String> egressHostsOf(String yaml) {
+    List<String> hosts = new java.util.ArrayList<>();
+    SidecarYaml.read(yaml).path("spec").path("egress").path(0).path("hosts").forEach(h -> hosts.add(h.asText()));
+    return hosts;
+  }
 }

@@ -15,10 +15,10 @@ import java.nio.file.Path;
  * the actual text goes to {@code target/golden-actual/} so a reviewer can diff and, when the change
  * is intended, copy it over the golden file.
  */
-final class Golden {
+public final class Golden {
   private Golden() {}
 
-  static void assertMatches(String name, String actual) {
+  public static void assertMatches(String name, String actual) {
     String expected = read("/golden/" + name);
     if (!expected.equals(actual)) {
       try {
@@ -32,7 +32,7 @@ final class Golden {
     assertEquals(expected, actual, "golden/" + name + " (actual in target/golden-actual/" + name + ")");
   }
 
-  static String read(String resource) {
+  public static String read(String resource) {
     try (InputStream in = Golden.class.getResourceAsStream(resource)) {
       assertNotNull(in, resource + " is on the test classpath");
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
