@@ -2,6 +2,9 @@ package io.meshscope.generator;
 
 import io.meshscope.generator.domain.EmitDecision;
 import io.meshscope.generator.domain.RenderedSidecar;
+import io.meshscope.generator.domain.payoff.MeshReportMarkdown;
+import io.meshscope.schemas.Json;
+import io.meshscope.schemas.MeshReport;
 import io.meshscope.schemas.WorkloadRef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +16,9 @@ import java.nio.file.StandardCopyOption;
 /**
  * Writes decisions for review: {@code <out>/<namespace>/<name>.yaml} and {@code <name>.summary.txt}
  * beside it, or {@code <name>.skipped.txt} when no Sidecar is possible. Every file is written to a
- * temporary file and renamed, so a reviewer or a GitOps sync never sees half a file.
+ * temporary file and renamed, so a reviewer or a GitOps sync never sees half a file. The mesh report
+ * goes beside the namespaces' folders, as {@code mesh-report.md} and {@code mesh-report.json} (no
+ * namespace name has a dot, so neither can collide with one).
  */
 public final class SidecarFiles {
 
@@ -42,6 +47,16 @@ public final class SidecarFiles {
     Path skipped = dir.resolve(fileName(w.name(), ".skipped.txt"));
     atomicWrite(skipped, decision.summaryText());
     return skipped;
+  }
+
+  /** Writes the mesh report as Markdown and JSON; returns the Markdown file. */
+  public Path writeReport(MeshReport report) throws IOException {
+    Files.createDirectories(out);
+    Path markdown = out.resolve("mesh-report.md");
+    atomicWrite(markdown, MeshReportMarkdown.render(report));
+    atomicWrite(out.resolve("mesh-report.json"),
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
+    return markdown;
   }
 
   /** Names come from the mesh; a namespace like {@code ..} must not walk out of the output folder. */

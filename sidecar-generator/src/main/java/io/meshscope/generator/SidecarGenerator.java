@@ -8,8 +8,10 @@ import io.meshscope.generator.domain.RenderedSidecar;
 import io.meshscope.kit.TopicAdmin;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.MalformedRecordException;
+import io.meshscope.schemas.MeshReport;
 import io.meshscope.schemas.SidecarRecommendation;
 import io.meshscope.schemas.Topics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -49,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * the {@link EmitPolicy} decide when a Sidecar is due, and publishes it as files for review and to
  * the compacted Sidecar topic. One instance serves a mesh (graphs are one small record per
  * workload); on start it reads back what it published before, so a restart does not emit again.
+ *
+ * <p>It also keeps the mesh report ({@link PayoffReporter}) up to date: remade at most every
+ * {@link #REPORT_INTERVAL} while graphs arrive, and published to the report topic when its content
+ * changed.
  */
 public final class SidecarGenerator implements AutoCloseable {
 
@@ -60,6 +67,8 @@ public final class SidecarGenerator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SidecarGenerator.class);
   /** The analyzer's role for a workload known only from its peers' logs. */
   static final String UNKNOWN_ROLE = "unknown";
+  /** How often the mesh report may be remade while graphs keep arriving: it walks every workload. */
+  static final Duration REPORT_INTERVAL = Duration.ofSeconds(10);
 
   private final GeneratorOptions options;
   private final EmitPolicy policy;
@@ -75,6 +84,14 @@ public final class SidecarGenerator implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<TopicPartition, Long> readBefore = new HashMap<>();
   private final Map<String, SidecarRecommendation> latest = new ConcurrentHashMap<>();
+  /** Every workload's latest graph, those no Sidecar is decided for included: the report's evidence. */
+  private final Map<String, DependencyGraph> graphsByWorkload = new ConcurrentHashMap<>();
+  private final PayoffReporter reporter;
+  private final PayoffGauges gauges;
+  private final Serde<MeshReport> reports = Topics.meshReport().valueSerde();
+  private volatile MeshReport lastReport;
+  private boolean reportDue;
+  private Instant reportedAt = Instant.EPOCH;
   private final AtomicLong graphsRead = new AtomicLong();
   private final AtomicLong emitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
@@ -83,9 +100,12 @@ public final class SidecarGenerator implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Throwable failure;
 
-  private SidecarGenerator(GeneratorOptions options, EmitPolicy policy, Clock clock, Listener listener) {
+  private SidecarGenerator(GeneratorOptions options, EmitPolicy policy, PayoffReporter reporter,
+      PrometheusRegistry registry, Clock clock, Listener listener) {
     this.options = options;
     this.policy = policy;
+    this.reporter = reporter;
+    this.gauges = registry == null ? null : new PayoffGauges(registry);
     this.files = new SidecarFiles(options.outDir());
     this.clock = clock;
     this.listener = listener;
@@ -110,12 +130,19 @@ public final class SidecarGenerator implements AutoCloseable {
   }
 
   public static SidecarGenerator start(GeneratorOptions options, Clock clock, Listener listener) throws IOException {
+    return start(options, clock, listener, null);
+  }
+
+  /** @param registry where the mesh report's gauges go; null for none */
+  public static SidecarGenerator start(GeneratorOptions options, Clock clock, Listener listener,
+      PrometheusRegistry registry) throws IOException {
     GeneratorConfig config = loadConfig(options);
+    PayoffReporter reporter = PayoffReporter.load(config.renderer().mapper(), options.servicesFile());
     log.info("sidecar-generator starting: graphs from {}, Sidecars to {} and {}; {}", options.graphTopic(),
         options.sidecarTopic(), options.outDir().toAbsolutePath(), config.timings());
     ensureTopics(options);
-    SidecarGenerator g = new SidecarGenerator(options, new EmitPolicy(config.renderer(), config.timings()), clock,
-        listener);
+    SidecarGenerator g = new SidecarGenerator(options, new EmitPolicy(config.renderer(), config.timings()), reporter,
+        registry, clock, listener);
     g.thread.start();
     return g;
   }
@@ -159,8 +186,13 @@ public final class SidecarGenerator implements AutoCloseable {
         }
         // Asked only when graphs came since it last settled: nextDeadline walks every workload.
         long read = graphsRead.get();
-        if (graphsReadWhenSettled != read && policy.nextDeadline().isEmpty()) {
+        boolean settled = graphsReadWhenSettled != read && policy.nextDeadline().isEmpty();
+        if (settled) {
           graphsReadWhenSettled = read;
+        }
+        Instant now = clock.instant();
+        if (reportDue && (settled || !now.isBefore(reportedAt.plus(REPORT_INTERVAL)))) {
+          publishReport(now);
         }
       }
     } catch (WakeupException e) {
@@ -182,6 +214,8 @@ public final class SidecarGenerator implements AutoCloseable {
   private void take(ConsumerRecord<String, byte[]> r) throws IOException {
     if (r.value() == null) {
       policy.forget(r.key());
+      graphsByWorkload.remove(r.key());
+      reportDue = true;
       return;
     }
     DependencyGraph graph;
@@ -197,6 +231,8 @@ public final class SidecarGenerator implements AutoCloseable {
       return;
     }
     graphsRead.incrementAndGet();
+    graphsByWorkload.put(graph.workload().key(), graph);
+    reportDue = true;
     if (UNKNOWN_ROLE.equals(graph.role())) {
       // Only other proxies' logs named this workload so far; its own proxy has not reported, so
       // neither its role nor its selector label is known. Neither a Sidecar nor a skip yet.
@@ -215,6 +251,7 @@ public final class SidecarGenerator implements AutoCloseable {
     producer.send(new ProducerRecord<>(options.sidecarTopic(), d.workload().key(),
         recommendations.serializer().serialize(options.sidecarTopic(), recommendation)));
     latest.put(d.workload().key(), recommendation);
+    reportDue = true;
     if (d.result() instanceof RenderedSidecar s) {
       emitted.incrementAndGet();
       log.info("Sidecar {} ({}, graph revision {}, {} hosts) written to {}", d.workload().key(),
@@ -226,6 +263,40 @@ public final class SidecarGenerator implements AutoCloseable {
     if (listener != null) {
       listener.published(d, file);
     }
+  }
+
+  /** Remakes the mesh report; publishes it when anything but its time changed. */
+  private void publishReport(Instant now) throws IOException {
+    reportDue = false;
+    reportedAt = now;
+    MeshReport report = report(now);
+    if (gauges != null) {
+      gauges.set(report);
+    }
+    MeshReport previous = lastReport;
+    lastReport = report;
+    if (previous != null && PayoffReporter.at(previous, now).equals(report)) {
+      return;
+    }
+    files.writeReport(report);
+    producer.send(new ProducerRecord<>(options.reportTopic(), MeshReport.KEY,
+        reports.serializer().serialize(options.reportTopic(), report)));
+    log.info("mesh report: {} proxies, clusters {} without Sidecars, {} with ({}% less)", report.totals().proxies(),
+        report.totals().without().clusters(), report.totals().with().clusters(),
+        report.totals().clusterReductionPercent());
+  }
+
+  /**
+   * The mesh report as of now, from the latest graph and recommendation of each workload. Safe from
+   * any thread: both maps are concurrent, so it sees each workload's latest at some moment.
+   */
+  public MeshReport report(Instant now) {
+    return reporter.report(Map.copyOf(graphsByWorkload), Map.copyOf(latest), now);
+  }
+
+  /** The report last made by the generator's own loop; null before the first. */
+  public MeshReport lastReport() {
+    return lastReport;
   }
 
   private void deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
@@ -271,7 +342,8 @@ public final class SidecarGenerator implements AutoCloseable {
 
   static void ensureTopics(GeneratorOptions o) {
     TopicAdmin.ensure(o.bootstrapServers(), o.kafka(), List.of(Topics.dependencyGraphs().named(o.graphTopic()),
-        Topics.sidecars().named(o.sidecarTopic()), Topics.deadLetters().named(o.deadLetterTopic())), 0);
+        Topics.sidecars().named(o.sidecarTopic()), Topics.meshReport().named(o.reportTopic()),
+        Topics.deadLetters().named(o.deadLetterTopic())), 0);
   }
 
   /** The latest recommendation per workload, restored from the topic or published by this run. */

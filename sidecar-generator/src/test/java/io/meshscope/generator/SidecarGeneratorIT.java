@@ -9,8 +9,11 @@ import io.meshscope.kafka.test.Await;
 import io.meshscope.kafka.test.KafkaCluster;
 import io.meshscope.kafka.test.KafkaExtension;
 import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.schemas.MeshReport;
 import io.meshscope.schemas.Topics;
 import io.meshscope.schemas.WorkloadRef;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,11 +51,12 @@ class SidecarGeneratorIT {
       throws Exception {
     String graphTopic = kafka.uniqueTopic("graphs");
     GeneratorOptions options = GeneratorOptions.defaults(kafka.bootstrapServers(), out)
-        .withTopics(graphTopic, kafka.uniqueTopic("sidecars"), kafka.uniqueTopic("dead"))
+        .withTopics(graphTopic, kafka.uniqueTopic("sidecars"), kafka.uniqueTopic("dead"), kafka.uniqueTopic("report"))
         .withTimings(Duration.ofSeconds(1), Duration.ofMillis(500));
     List<EmitDecision> published = Collections.synchronizedList(new ArrayList<>());
+    PrometheusRegistry registry = new PrometheusRegistry();
     try (SidecarGenerator generator = SidecarGenerator.start(options, Clock.systemUTC(),
-        (d, f) -> published.add(d))) {
+        (d, f) -> published.add(d), registry)) {
       Properties p = new Properties();
       p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
       try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
@@ -72,6 +77,24 @@ class SidecarGeneratorIT {
       assertEquals(1, generator.deadLettered());
       assertEquals(4, generator.emitted());
       assertEquals(1, generator.skipped(), "the gateway gets no Sidecar, with a reason");
+
+      // The mesh report follows: on its topic, in files, and as gauges, all with the same figures.
+      Await.until(Duration.ofSeconds(60), () -> generator.lastReport() != null
+          && generator.lastReport().totals().proxiesWithSidecar() == 4, () -> "report: " + generator.lastReport());
+      MeshReport report = generator.lastReport();
+      List<MeshReport> onTopic = kafka.consumeAll(options.reportTopic(), new StringDeserializer(),
+          Topics.meshReport().valueSerde().deserializer(), 1, IsolationLevel.READ_UNCOMMITTED).stream()
+          .map(ConsumerRecord::value).toList();
+      assertEquals(PayoffReporter.at(report, Instant.EPOCH), PayoffReporter.at(onTopic.get(onTopic.size() - 1),
+          Instant.EPOCH), "the last report on the topic is the generator's latest");
+      assertEquals(5, report.totals().proxies(), "four Bookinfo sidecars and the gateway");
+      // Four services seen (details, reviews, ratings, mongodb), one port each, in each of five proxies.
+      assertEquals(5 * 4, report.totals().without().clusters());
+      // productpage imports two, reviews and ratings one each, details none, the gateway all four.
+      assertEquals(2 + 1 + 1 + 0 + 4, report.totals().with().clusters());
+      assertEquals(report.totals().without().clusters(), gauge(registry, "meshscope_mesh_clusters", "without"));
+      assertEquals(report.totals().with().clusters(), gauge(registry, "meshscope_mesh_clusters", "with"));
+      assertTrue(Files.readString(out.resolve("mesh-report.md")).contains("| clusters | 20 | "));
     }
     String productpage = Files.readString(out.resolve("bookinfo/productpage.yaml"));
     assertTrue(productpage.contains("- ./details.bookinfo.svc.cluster.local\n    - ./reviews.bookinfo.svc.cluster.local"),
@@ -94,6 +117,19 @@ class SidecarGeneratorIT {
     }
     assertEquals(5, kafka.consumeAll(options.sidecarTopic(), new StringDeserializer(),
         Topics.sidecars().valueSerde().deserializer(), 5, IsolationLevel.READ_UNCOMMITTED).size());
+  }
+
+  private static long gauge(PrometheusRegistry registry, String name, String config) {
+    for (var snapshot : registry.scrape()) {
+      if (snapshot instanceof GaugeSnapshot g && g.getMetadata().getName().equals(name)) {
+        for (var point : g.getDataPoints()) {
+          if (config.equals(point.getLabels().get("config"))) {
+            return (long) point.getValue();
+          }
+        }
+      }
+    }
+    throw new AssertionError(name + "{config=" + config + "} is not registered");
   }
 
   private static void awaitCount(List<?> list, int n) throws Exception {
