@@ -8,6 +8,9 @@ import io.meshscope.analyzer.streams.AnalyzerSettings;
 import io.meshscope.client.simulate.Simulation;
 import io.meshscope.client.simulate.Topology;
 import io.meshscope.generator.GeneratorOptions;
+import io.meshscope.generator.SidecarFiles;
+import io.meshscope.generator.domain.payoff.MeshReportMarkdown;
+import io.meshscope.schemas.MeshReport;
 import io.meshscope.generator.domain.EmitDecision;
 import io.meshscope.generator.domain.EmitTimings;
 import io.meshscope.generator.domain.RenderedSidecar;
@@ -140,6 +143,10 @@ final class DemoCommand implements Callable<Integer> {
           pipeline.generator.outDir(), pipeline.generator.latest().values().stream()
               .filter(r -> r.status().equals(EmitDecision.SKIPPED)).count());
       console.printf("Review them, then: kubectl apply -f %s/bookinfo/%n", out);
+      MeshReport report = pipeline.generator.report(Instant.now());
+      Path reportFile = new SidecarFiles(pipeline.generator.outDir()).writeReport(report);
+      console.printf("%n%sThe whole report, with each workload and discovery-scope advice: %s (JSON beside it).%n",
+          MeshReportMarkdown.headline(report), reportFile);
       if (follow) {
         console.println("Following (Ctrl-C stops): point Envoy at the ALS port above, or run `meshscope simulate`.");
         CountDownLatch forever = new CountDownLatch(1);

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         SimulateCommand.class,
         ReplayCommand.class,
         KafkaCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Meshscope implements Runnable {
 

@@ -61,8 +61,9 @@ final class Pipeline implements AutoCloseable {
           AnalyzerConfig.defaults(bootstrap, s.dataDir().resolve("analyzer-state"), s.httpPort())));
       started.push(analyzer);
       GeneratorOptions g = s.generator();
+      // The mesh report's gauges go beside the receiver's, on its metrics port.
       SidecarGenerator generator = SidecarGenerator.start(g.withBootstrapServers(bootstrap), Clock.systemUTC(),
-          s.listener());
+          s.listener(), receiver.metrics().registry());
       started.push(generator);
       return new Pipeline(broker, bootstrap, receiver, analyzer, generator, started);
     } catch (Exception | Error e) {

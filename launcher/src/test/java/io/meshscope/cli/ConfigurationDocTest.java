@@ -30,6 +30,7 @@ class ConfigurationDocTest {
       "run", "| `meshscope run`",
       "demo", "| `meshscope demo`",
       "kafka", "| `meshscope kafka`",
+      "report", "| `meshscope report`",
       "replay", "| `meshscope replay");
 
   @Test

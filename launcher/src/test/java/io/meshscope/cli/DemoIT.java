@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.meshscope.kafka.test.KafkaCluster;
 import io.meshscope.kafka.test.KafkaExtension;
+import io.meshscope.schemas.Json;
+import io.meshscope.schemas.MeshReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +58,33 @@ class DemoIT {
     Path log = dir.resolve("data/demo.log");
     assertTrue(printed.contains("Logs: " + log.toAbsolutePath()), printed);
     assertTrue(Files.readString(log).contains("sidecar-generator starting"), "the stages log to the file");
+
+    // The demo ends with the mesh-wide figure; `meshscope report` reads the same mesh back from Kafka.
+    assertTrue(printed.contains("Mesh payoff: "), printed);
+    MeshReport shown = Json.mapper().readValue(out.resolve("mesh-report.json").toFile(), MeshReport.class);
+    assertEquals(2, payoff(shown, "bookinfo/productpage").withPerProxy().clusters(), "details and reviews, port 9080");
+    assertEquals("none", payoff(shown, "istio-system/istio-ingressgateway").sidecar());
+    Path reportDir = dir.resolve("report");
+    ByteArrayOutputStream reportConsole = new ByteArrayOutputStream();
+    ReportCommand report = new ReportCommand();
+    report.console = new PrintStream(reportConsole, true, StandardCharsets.UTF_8);
+    exit = new CommandLine(report).execute("--bootstrap-servers", kafka.bootstrapServers(), "--out",
+        reportDir.toString());
+    String reported = reportConsole.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, reported);
+    assertTrue(reported.contains("Mesh payoff: "), reported);
+    MeshReport read = Json.mapper().readValue(reportDir.resolve("mesh-report.json").toFile(), MeshReport.class);
+    assertEquals(shown.workloads().stream().map(MeshReport.WorkloadPayoff::workload).toList(),
+        read.workloads().stream().map(MeshReport.WorkloadPayoff::workload).toList());
+    assertEquals(payoff(shown, "bookinfo/productpage").withPerProxy().clusters(),
+        payoff(read, "bookinfo/productpage").withPerProxy().clusters());
+    assertTrue(read.totals().with().clusters() < read.totals().without().clusters(), reported);
+    assertTrue(Files.readString(reportDir.resolve("mesh-report.md")).startsWith("# meshscope: the payoff"));
+  }
+
+  private static MeshReport.WorkloadPayoff payoff(MeshReport r, String workload) {
+    return r.workloads().stream().filter(w -> w.workload().equals(workload)).findFirst()
+        .orElseThrow(() -> new AssertionError(workload + " is not in " + r.workloads()));
   }
 
   private static List<String> hosts(Path yaml) throws Exception {

@@ -60,6 +60,16 @@ class MeshscopeTest {
   }
 
   @Test
+  void aServicesFileThatIsNoServiceListIsOneLineNamingIt(@TempDir Path dir) throws Exception {
+    Path services = Files.writeString(dir.resolve("services.json"), "{\"kind\": \"Pod\"}");
+    Run r = run("generator", "--bootstrap-servers", "127.0.0.1:1", "--services", services.toString(),
+        "--out", dir.resolve("out").toString(), "--metrics-port", "-1");
+    assertEquals(2, r.exit());
+    assertEquals("meshscope generator: " + services + ": expected kind List with items, or kind Service; found kind 'Pod'"
+        + System.lineSeparator(), r.err());
+  }
+
+  @Test
   void aMissingConfigFileIsNamed(@TempDir Path dir) {
     Path config = dir.resolve("absent.yaml");
     Run r = run("generator", "--bootstrap-servers", "127.0.0.1:1", "--config", config.toString(),
