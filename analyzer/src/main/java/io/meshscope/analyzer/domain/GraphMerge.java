@@ -34,7 +34,34 @@ public final class GraphMerge {
    */
   public record Limits(int maxEdges, int maxRejected, int maxPortsPerEdge) {
     public static final Limits DEFAULT = new Limits(500, 50, 16);
+
+    /**
+     * Hosts that only other proxies' logs vouch for (see {@link #SECONDHAND}) may take at most half
+     * of a graph, so that they can never lock its own proxy's hosts out.
+     */
+    public int maxSecondhand() {
+      return Math.max(1, maxEdges / 2);
+    }
+
+    /**
+     * Hosts of one namespace that only callees' inbound logs vouch for. An inbound host is a service
+     * of the reporting pod's own namespace, so this bounds what the pods of one namespace can put into
+     * another workload's graph: a namespace whose pods a caller really calls this often also shows in
+     * the caller's own logs, which this limit does not touch.
+     */
+    public int maxInboundPerNamespace() {
+      return Math.max(1, Math.min(32, maxSecondhand()));
+    }
   }
+
+  /**
+   * Provenance that another proxy reported: the callee seeing the call inbound, or the fallback
+   * egress proxy forwarding it. The workload's own proxy did not, and any pod's proxy can claim to
+   * have seen anyone call it, so what these alone add to a graph is bounded (docs/architecture.md,
+   * "Edge rules").
+   */
+  static final Set<String> SECONDHAND =
+      Set.of("inbound-peer-metadata", "inbound-ip", "inbound-peer-certificate", "egress-gateway");
 
   // Sets of ports, protocols and provenance come in few combinations across a mesh. Edges that
   // merging makes or changes share one copy of each: merging reads an edge's sets for every
@@ -93,12 +120,30 @@ public final class GraphMerge {
       case EDGE -> {
         SortedArrayMap<GraphState.EdgeState> known = SortedArrayMap.copyOf(edges);
         int i = known.indexOf(o.host());
-        if (i < 0 && known.size() >= limits.maxEdges()) {
-          rejected = reject(rejected, o.host(), "edge-limit", o.at());
-        } else {
-          newHost = i < 0;
+        if (i >= 0) {
           // By index: looking the host up once, not again to replace it.
-          edges = newHost ? known.with(o.host(), newEdge(o)) : known.withValueAt(i, merge(known.valueAt(i), o));
+          edges = known.withValueAt(i, merge(known.valueAt(i), o));
+        } else {
+          boolean secondhand = SECONDHAND.contains(o.provenance());
+          String refusal = secondhand ? secondhandRefusal(known, o.host(), o.provenance()) : null;
+          if (refusal == null && known.size() >= limits.maxEdges()) {
+            String evicted = secondhand ? null : oldestSecondhandOnly(known);
+            if (evicted == null) {
+              refusal = "edge-limit";
+            } else {
+              // The workload's own proxy saw this call: it outranks a host only others vouch for.
+              Map<String, GraphState.EdgeState> room = new HashMap<>(known);
+              room.remove(evicted);
+              known = SortedArrayMap.copyOf(room);
+              rejected = reject(rejected, evicted, "evicted-secondhand", o.at());
+            }
+          }
+          if (refusal != null) {
+            rejected = reject(rejected, o.host(), refusal, o.at());
+          } else {
+            newHost = true;
+            edges = known.with(o.host(), newEdge(o));
+          }
         }
       }
       case REJECTED -> rejected = reject(rejected, o.value(), o.reason(), o.at());
@@ -258,6 +303,47 @@ public final class GraphMerge {
     // Keep the newest: an attacker's flood pushes out old junk, not the other way round.
     dropOldestPast(out, limits.maxRejected(), GraphState.RejectedState::lastSeen);
     return out;
+  }
+
+  /**
+   * Why a host only another proxy vouches for cannot join the graph, or null when it can: the
+   * secondhand share is full, or the callees of one namespace have added their share already.
+   */
+  private String secondhandRefusal(Map<String, GraphState.EdgeState> edges, String host, String provenance) {
+    String namespace = provenance.startsWith("inbound-") ? serviceNamespace(host) : null;
+    int secondhand = 0;
+    int fromNamespace = 0;
+    for (Map.Entry<String, GraphState.EdgeState> e : edges.entrySet()) {
+      if (secondhandOnly(e.getValue())) {
+        secondhand++;
+        if (namespace != null && namespace.equals(serviceNamespace(e.getKey()))) {
+          fromNamespace++;
+        }
+      }
+    }
+    if (secondhand >= limits.maxSecondhand()) {
+      return "secondhand-limit";
+    }
+    return fromNamespace >= limits.maxInboundPerNamespace() ? "inbound-namespace-limit" : null;
+  }
+
+  private static boolean secondhandOnly(GraphState.EdgeState e) {
+    return !e.provenance().isEmpty() && SECONDHAND.containsAll(e.provenance());
+  }
+
+  /** The namespace of {@code <service>.<namespace>.svc...}, or null for another shape. */
+  private static String serviceNamespace(String host) {
+    int first = host.indexOf('.');
+    int second = first < 0 ? -1 : host.indexOf('.', first + 1);
+    return second < 0 || !host.startsWith(".svc.", second) ? null : host.substring(first + 1, second);
+  }
+
+  /** The secondhand-only edge seen longest ago (ties by host), or null when there is none. */
+  private static String oldestSecondhandOnly(Map<String, GraphState.EdgeState> edges) {
+    return edges.entrySet().stream().filter(e -> secondhandOnly(e.getValue()))
+        .min(Comparator.comparing((Map.Entry<String, GraphState.EdgeState> e) -> e.getValue().lastSeen())
+            .thenComparing(Map.Entry::getKey))
+        .map(Map.Entry::getKey).orElse(null);
   }
 
   /** Past {@code max} entries, removes the one seen longest ago (ties by key, so the choice is stable). */

@@ -1,8 +1,10 @@
 package io.meshscope.analyzer.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshscope.schemas.WorkloadRef;
 import java.time.Duration;
@@ -33,13 +35,88 @@ class GraphMergeTest {
           case 0 -> Observation.presence(w, role, at);
           case 1 -> Observation.rejected(w, role, at, "v" + random.nextInt(5), "bad-label");
           default -> Observation.edge(w, role, at, "h" + random.nextInt(9) + ".ns.svc.cluster.local",
-              8000 + random.nextInt(4), random.nextBoolean() ? "HTTP" : "TCP", "outbound-cluster", random.nextBoolean());
+              8000 + random.nextInt(4), random.nextBoolean() ? "HTTP" : "TCP",
+              random.nextBoolean() ? "outbound-cluster" : "inbound-peer-metadata", random.nextBoolean());
         };
         GraphMerge.Step step = merge.apply(state, o);
         assertEquals(GraphMerge.needsPublishing(state, step.state()), step.publish(), "after " + o + " on " + state);
         state = step.state();
       }
     }
+  }
+
+  // ---- what other proxies' logs can put into a workload's graph (issue 17, item 5) ------------
+
+  private static final WorkloadRef VICTIM = new WorkloadRef("shop", "cart", Map.of("app", "cart"));
+
+  private static GraphState observe(GraphMerge merge, GraphState state, String host, String provenance, int second) {
+    return merge.apply(state, Observation.edge(VICTIM, "sidecar", T.plusSeconds(second), host, 8080, "HTTP",
+        provenance, false)).state();
+  }
+
+  private static long secondhandOnly(GraphState s) {
+    return s.edges().values().stream().filter(e -> GraphMerge.SECONDHAND.containsAll(e.provenance())).count();
+  }
+
+  @Test
+  void thePodsOfOneNamespaceCannotFillAnotherWorkloadsGraph() {
+    GraphMerge merge = new GraphMerge(GraphMerge.Limits.DEFAULT);
+    GraphState s = null;
+    // A compromised pod in "evil" reports 500 inbound calls from the victim, each to another service of its namespace.
+    for (int i = 0; i < 500; i++) {
+      s = observe(merge, s, "s" + i + ".evil.svc.cluster.local", "inbound-peer-metadata", i);
+    }
+    assertEquals(32, s.edges().size(), "one namespace's callees vouch for 32 hosts at most");
+    assertEquals("inbound-namespace-limit", s.rejected().get("s499.evil.svc.cluster.local").reason());
+
+    GraphState after = observe(merge, s, "payments.shop.svc.cluster.local", "outbound-cluster", 600);
+    assertTrue(after.edges().containsKey("payments.shop.svc.cluster.local"), "the victim's own new host arrives");
+  }
+
+  @Test
+  void hostsOnlyOthersVouchForTakeAtMostHalfAGraphAndGiveWayToItsOwn() {
+    GraphMerge merge = new GraphMerge(GraphMerge.Limits.DEFAULT);
+    GraphState s = null;
+    int second = 0;
+    // Many namespaces' callees, 32 each, and the egress proxy: together no more than half.
+    for (int ns = 0; ns < 10; ns++) {
+      for (int i = 0; i < 32; i++) {
+        s = observe(merge, s, "s" + i + ".ns" + ns + ".svc.cluster.local", "inbound-ip", second++);
+      }
+    }
+    for (int i = 0; i < 50; i++) {
+      s = observe(merge, s, "api" + i + ".example.com", "egress-gateway", second++);
+    }
+    assertEquals(250, secondhandOnly(s));
+    assertEquals("secondhand-limit", s.rejected().get("api49.example.com").reason());
+
+    for (int i = 0; i < 250; i++) {
+      s = observe(merge, s, "own" + i + ".shop.svc.cluster.local", "outbound-cluster", second++);
+    }
+    assertEquals(500, s.edges().size());
+    GraphState full = s;
+    s = observe(merge, s, "own250.shop.svc.cluster.local", "outbound-cluster", second++);
+    assertTrue(s.edges().containsKey("own250.shop.svc.cluster.local"), "a full graph still takes its own proxy's host");
+    assertEquals(500, s.edges().size());
+    assertFalse(s.edges().containsKey("s0.ns0.svc.cluster.local"), "the secondhand host seen longest ago went");
+    assertEquals("evicted-secondhand", s.rejected().get("s0.ns0.svc.cluster.local").reason());
+    assertTrue(merge.apply(full, Observation.edge(VICTIM, "sidecar", T.plusSeconds(second), "own251.shop.svc.cluster.local",
+        8080, "HTTP", "outbound-cluster", false)).publish(), "an eviction is a change of hosts");
+  }
+
+  @Test
+  void aHostItsOwnProxySawIsNoLongerSecondhand() {
+    GraphMerge merge = new GraphMerge(new GraphMerge.Limits(6, 3, 2));
+    GraphState s = observe(merge, null, "a.evil.svc.cluster.local", "inbound-peer-metadata", 0);
+    s = observe(merge, s, "a.evil.svc.cluster.local", "outbound-cluster", 1);
+    assertEquals(0, secondhandOnly(s));
+    // Half of 6 is 3 secondhand hosts, none of them spent on a.
+    s = observe(merge, s, "b.evil.svc.cluster.local", "inbound-peer-metadata", 2);
+    s = observe(merge, s, "c.other.svc.cluster.local", "inbound-peer-metadata", 3);
+    s = observe(merge, s, "d.third.svc.cluster.local", "inbound-peer-metadata", 4);
+    assertEquals(4, s.edges().size());
+    s = observe(merge, s, "e.fourth.svc.cluster.local", "inbound-peer-metadata", 5);
+    assertEquals("secondhand-limit", s.rejected().get("e.fourth.svc.cluster.local").reason());
   }
 
   @Test

@@ -235,6 +235,24 @@ class AnalyzerTopologyTest {
   }
 
   @Test
+  void aPodThatForgesInboundCallsCannotLockAnotherWorkloadsGraph() {
+    // A compromised pod in its own namespace reports 600 calls from productpage, each to a service
+    // of that namespace: valid hosts, the shape an inbound cluster may name (issue 17, item 5).
+    StreamIdentity mallory = Records.sidecar("evil", "mallory", "v1", "10.44.9.9");
+    for (int i = 0; i < 600; i++) {
+      String host = "s" + i + ".evil.svc.cluster.local";
+      AccessRecord r = Records.inbound(mallory, T.plusMillis(i), 8080, "bookinfo", "productpage", "v1", "10.44.0.10");
+      send(withCluster(r, new UpstreamCluster("inbound|8080|http|" + host, "inbound", 8080, null, host)));
+    }
+    DependencyGraph g = stored("bookinfo/productpage");
+    assertEquals(32, g.edges().size(), "one namespace's pods vouch for 32 hosts of a caller at most");
+    assertTrue(g.rejected().stream().allMatch(r -> r.reason().equals("inbound-namespace-limit")), g.rejected().toString());
+
+    send(Records.outbound(PRODUCTPAGE, T.plusSeconds(5), "reviews" + SVC, 9080));
+    assertTrue(hosts(stored("bookinfo/productpage")).contains("reviews" + SVC), "its own new host still arrives");
+  }
+
+  @Test
   void callerKnownOnlyByIpIsResolvedThroughAnnouncedAddresses() {
     send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080)); // announces 10.44.0.10 = productpage
     send(Records.inboundWithoutPeer(REVIEWS, T.plusSeconds(1), 9080, "10.44.0.10"));
