@@ -9,6 +9,7 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.meshscope.receiver.domain.IdentityBinding;
 import io.meshscope.receiver.grpc.AccessLogService;
 import io.meshscope.receiver.grpc.InflightBudget;
 import io.meshscope.receiver.metrics.ReceiverMetrics;
@@ -73,8 +74,8 @@ public final class AlsReceiver implements AutoCloseable {
   /** Starts on a given server builder and sink: tests pass an in-process builder or a list sink. */
   public static AlsReceiver start(ReceiverConfig config, ServerBuilder<?> builder, RecordSink sink,
       ReceiverMetrics metrics) {
-    AccessLogService service =
-        new AccessLogService(sink, new InflightBudget(config.maxInflightRecords()), metrics, Clock.systemUTC());
+    AccessLogService service = new AccessLogService(sink, new InflightBudget(config.maxInflightRecords()), metrics,
+        Clock.systemUTC(), peerIdentity(config));
     HealthStatusManager health = new HealthStatusManager();
     // As many workers as cores: the work is CPU-bound, and a thread per stream (gRPC's default
     // cached pool) makes hundreds of threads contend for the producer's partition locks.
@@ -102,6 +103,16 @@ public final class AlsReceiver implements AutoCloseable {
     log.info("als-receiver listening for Envoy ALS on port {}{}", server.getPort(),
         metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
     return new AlsReceiver(server, sink, health, metricsServer, metrics, config.drainSeconds(), workers);
+  }
+
+  /** Where each stream's authenticated identity comes from, when identities are bound at all. */
+  private static AccessLogService.PeerIdentity peerIdentity(ReceiverConfig config) {
+    if (!config.bindsIdentity()) {
+      return AccessLogService.PeerIdentity.OFF;
+    }
+    return new AccessLogService.PeerIdentity(config.behindSidecar()
+        ? AccessLogService.PeerIdentity.Source.FORWARDED_CLIENT_CERT
+        : AccessLogService.PeerIdentity.Source.CLIENT_CERTIFICATE, new IdentityBinding(config.trustDomains()));
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

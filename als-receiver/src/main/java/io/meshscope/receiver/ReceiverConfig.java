@@ -1,13 +1,16 @@
 package io.meshscope.receiver;
 
 import io.meshscope.kit.SettingsReader;
+import io.meshscope.schemas.SpiffeId;
 import io.meshscope.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Every setting of the receiver, typed and validated once. Built from a map of
@@ -23,7 +26,12 @@ import java.util.TreeMap;
  * @param drainSeconds how long shutdown waits for open streams to finish
  * @param tlsCert server certificate chain (PEM); with tlsKey, turns TLS on
  * @param tlsKey server private key (PEM)
- * @param tlsClientCa CA bundle (PEM) that client certificates must chain to; turns mTLS on
+ * @param tlsClientCa CA bundle (PEM) that client certificates must chain to; turns mTLS on, and with
+ *     it the check of each stream's identity against its certificate's SPIFFE ID
+ * @param trustDomains SPIFFE trust domains whose certificates may vouch for a stream's identity
+ * @param behindSidecar the receiver runs behind its own Istio sidecar, which ends mTLS and forwards
+ *     the caller's identity in {@code x-forwarded-client-cert}: that header is then read and checked.
+ *     Without a sidecar anyone could send the header, so it is read only when this is set
  * @param producer extra Kafka producer settings ({@code producer.*} keys, prefix removed)
  */
 public record ReceiverConfig(
@@ -38,6 +46,8 @@ public record ReceiverConfig(
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     Optional<Path> tlsClientCa,
+    Set<String> trustDomains,
+    boolean behindSidecar,
     Map<String, String> producer) {
 
   // Each default is written here only: fromMap reads them, and the launcher's flags show them in --help.
@@ -48,6 +58,7 @@ public record ReceiverConfig(
   public static final int DEFAULT_MAX_INFLIGHT_RECORDS = 20_000;
   public static final int DEFAULT_FLOW_CONTROL_WINDOW_BYTES = 256 * 1024;
   public static final int DEFAULT_DRAIN_SECONDS = 10;
+  public static final String DEFAULT_TRUST_DOMAINS = "cluster.local";
 
   public ReceiverConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -76,7 +87,18 @@ public record ReceiverConfig(
         throw new IllegalArgumentException("cannot read " + p.get());
       }
     }
+    trustDomains = Set.copyOf(trustDomains);
+    if (trustDomains.isEmpty() || trustDomains.stream().anyMatch(d -> SpiffeId.parse(
+        "spiffe://" + d + "/ns/a/sa/a") == null)) {
+      throw new IllegalArgumentException("trust.domains must name at least one trust domain (lower-case letters, "
+          + "digits, '-', '.', '_'), was " + trustDomains);
+    }
     producer = Map.copyOf(producer);
+  }
+
+  /** Whether each stream's identity is checked against the identity its transport authenticated. */
+  public boolean bindsIdentity() {
+    return behindSidecar || tlsClientCa.isPresent();
   }
 
   private static void checkPort(String name, int port, int min) {
@@ -101,6 +123,8 @@ public record ReceiverConfig(
         Optional.ofNullable(s.text("tls.cert")).map(Path::of),
         Optional.ofNullable(s.text("tls.key")).map(Path::of),
         Optional.ofNullable(s.text("tls.client.ca")).map(Path::of),
+        trustDomains(s.text("trust.domains", DEFAULT_TRUST_DOMAINS)),
+        bool("behind.sidecar", s.text("behind.sidecar", "false")),
         producer);
     s.requireAllRead("receiver");
     return c;
@@ -110,7 +134,25 @@ public record ReceiverConfig(
   public static ReceiverConfig defaults(String bootstrapServers, int grpcPort, int metricsPort) {
     return new ReceiverConfig(bootstrapServers, DEFAULT_TOPIC, grpcPort, metricsPort, DEFAULT_MAX_MESSAGE_BYTES,
         DEFAULT_MAX_INFLIGHT_RECORDS, DEFAULT_FLOW_CONTROL_WINDOW_BYTES, DEFAULT_DRAIN_SECONDS, Optional.empty(),
-        Optional.empty(), Optional.empty(), Map.of());
+        Optional.empty(), Optional.empty(), trustDomains(DEFAULT_TRUST_DOMAINS), false, Map.of());
+  }
+
+  private static boolean bool(String name, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
+    }
+    return value.equals("true");
+  }
+
+  /** A comma-separated list, as flags and environment variables give it. */
+  public static Set<String> trustDomains(String list) {
+    Set<String> out = new TreeSet<>();
+    for (String d : list.split(",")) {
+      if (!d.isBlank()) {
+        out.add(d.trim());
+      }
+    }
+    return out;
   }
 
   /** One line for the start-up log. */
@@ -119,6 +161,8 @@ public record ReceiverConfig(
         + " metrics.port=" + metricsPort + " max.message.bytes=" + maxMessageBytes
         + " max.inflight.records=" + maxInflightRecords + " flow.control.window.bytes=" + flowControlWindowBytes
         + " tls=" + (tlsCert.isPresent()
-        ? (tlsClientCa.isPresent() ? "mtls" : "tls") : "off") + " producer=" + new TreeMap<>(producer);
+        ? (tlsClientCa.isPresent() ? "mtls" : "tls") : "off") + " identity.binding="
+        + (behindSidecar ? "x-forwarded-client-cert" : tlsClientCa.isPresent() ? "client-certificate" : "off")
+        + " trust.domains=" + new TreeSet<>(trustDomains) + " producer=" + new TreeMap<>(producer);
   }
 }

@@ -69,6 +69,19 @@ final class ReceiverCommand implements Callable<Integer> {
       description = "CA bundle client certificates must chain to; turns mTLS on (MESHSCOPE_TLS_CLIENT_CA).")
   Path tlsClientCa;
 
+  @Option(names = "--trust-domains",
+      defaultValue = "${env:MESHSCOPE_TRUST_DOMAINS:-" + ReceiverConfig.DEFAULT_TRUST_DOMAINS + "}",
+      description = "SPIFFE trust domains, comma-separated, whose certificates may vouch for a stream's identity "
+          + "under mTLS or --behind-sidecar (MESHSCOPE_TRUST_DOMAINS). Default: ${DEFAULT-VALUE}.")
+  String trustDomains;
+
+  @Option(names = "--behind-sidecar",
+      defaultValue = "${env:MESHSCOPE_BEHIND_SIDECAR:-false}", fallbackValue = "true", arity = "0..1",
+      description = "The receiver runs behind its own Istio sidecar: check each stream's identity against the "
+          + "caller's SPIFFE ID in x-forwarded-client-cert. Only with a sidecar in front: without one anyone can "
+          + "send that header (MESHSCOPE_BEHIND_SIDECAR). Default: ${DEFAULT-VALUE}.")
+  boolean behindSidecar;
+
   @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
       description = "Extra Kafka producer setting, repeatable (e.g. compression.type=zstd).")
   Map<String, String> producer = new HashMap<>();
@@ -84,6 +97,6 @@ final class ReceiverCommand implements Callable<Integer> {
   ReceiverConfig config() {
     return new ReceiverConfig(bootstrapServers, topic, grpcPort, metricsPort, maxMessageBytes, maxInflight,
         flowControlWindow, drainSeconds, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
-        Optional.ofNullable(tlsClientCa), producer);
+        Optional.ofNullable(tlsClientCa), ReceiverConfig.trustDomains(trustDomains), behindSidecar, producer);
   }
 }

@@ -91,9 +91,11 @@ public final class EntryNormalizer {
       HttpRequest request, Integer responseCode, String responseCodeDetails, long bytesReceived, long bytesSent,
       Set<String> flags, List<Rejection> rejections, PeerMetadataMemo peers) {
     if (!identity.known()) {
-      flags.add(identity.rejections().contains(Rejection.INVALID_IDENTITY) ? "INVALID_IDENTITY" : "NO_IDENTITY");
-      rejections.add(identity.rejections().contains(Rejection.INVALID_IDENTITY)
-          ? Rejection.INVALID_IDENTITY : Rejection.NO_IDENTITY);
+      Rejection why = identity.rejections().contains(Rejection.IDENTITY_MISMATCH) ? Rejection.IDENTITY_MISMATCH
+          : identity.rejections().contains(Rejection.INVALID_IDENTITY) ? Rejection.INVALID_IDENTITY
+          : Rejection.NO_IDENTITY;
+      flags.add(why.name());
+      rejections.add(why);
     }
     Instant start;
     if (common.startTime() == null) {

@@ -19,6 +19,11 @@ public enum Rejection {
   NO_IDENTITY,
   /** An identifier whose namespace or workload name is not a Kubernetes name. */
   INVALID_IDENTITY,
+  /**
+   * An identifier whose namespace or service account differs from the client certificate's SPIFFE
+   * ID, or whose certificate's trust domain is not allowed ({@link IdentityBinding}).
+   */
+  IDENTITY_MISMATCH,
   /** An authority longer than any host and port can be (a DNS name is at most 253 characters). */
   AUTHORITY_TOO_LONG,
   /** Peer metadata in filter state that claims a known type but does not decode. */

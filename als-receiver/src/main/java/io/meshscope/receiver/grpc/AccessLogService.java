@@ -20,6 +20,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.meshscope.receiver.domain.IdentityBinding;
 import io.meshscope.receiver.domain.Rejection;
 import io.meshscope.receiver.metrics.ReceiverMetrics;
 import io.meshscope.receiver.sink.RecordSink;
@@ -27,8 +28,15 @@ import io.meshscope.receiver.wire.WireDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,18 +49,39 @@ public final class AccessLogService implements BindableService {
 
   private static final Logger log = LoggerFactory.getLogger(AccessLogService.class);
   private static final Context.Key<String> PEER = Context.key("meshscope-peer");
+  /** The URI SAN the transport authenticated; absent when binding is off, "" when it authenticated none. */
+  private static final Context.Key<String> AUTHENTICATED = Context.key("meshscope-authenticated");
+  private static final Metadata.Key<String> FORWARDED_CLIENT_CERT =
+      Metadata.Key.of("x-forwarded-client-cert", Metadata.ASCII_STRING_MARSHALLER);
+
+  /**
+   * Where a stream's authenticated identity comes from: nowhere (binding off), the client
+   * certificate (mTLS), or the receiver's own sidecar's {@code x-forwarded-client-cert} header.
+   */
+  public record PeerIdentity(Source source, IdentityBinding binding) {
+    public enum Source { NONE, CLIENT_CERTIFICATE, FORWARDED_CLIENT_CERT }
+
+    public static final PeerIdentity OFF = new PeerIdentity(Source.NONE, null);
+  }
 
   private final RecordSink sink;
   private final InflightBudget budget;
   private final ReceiverMetrics metrics;
   private final Clock clock;
+  private final PeerIdentity peerIdentity;
   private final AtomicLong streamIds = new AtomicLong();
 
   public AccessLogService(RecordSink sink, InflightBudget budget, ReceiverMetrics metrics, Clock clock) {
+    this(sink, budget, metrics, clock, PeerIdentity.OFF);
+  }
+
+  public AccessLogService(RecordSink sink, InflightBudget budget, ReceiverMetrics metrics, Clock clock,
+      PeerIdentity peerIdentity) {
     this.sink = sink;
     this.budget = budget;
     this.metrics = metrics;
     this.clock = clock;
+    this.peerIdentity = peerIdentity;
   }
 
   @Override
@@ -66,7 +95,7 @@ public final class AccessLogService implements BindableService {
     ServerServiceDefinition definition = ServerServiceDefinition.builder(AccessLogServiceGrpc.SERVICE_NAME)
         .addMethod(method, ServerCalls.asyncClientStreamingCall(this::streamAccessLogs))
         .build();
-    return ServerInterceptors.intercept(definition, new PeerInterceptor());
+    return ServerInterceptors.intercept(definition, new PeerInterceptor(peerIdentity.source()));
   }
 
   /** Counts streams that gRPC closes for a message over the size limit. */
@@ -92,21 +121,70 @@ public final class AccessLogService implements BindableService {
     call.disableAutoRequest();
     long id = streamIds.incrementAndGet();
     metrics.streamOpened();
+    String authenticated = AUTHENTICATED.get();
     AccessLogStream stream = new AccessLogStream(id, PEER.get() == null ? "unknown" : PEER.get(), call, sink, budget,
-        metrics, clock);
+        metrics, clock, peerIdentity.binding(), authenticated == null || authenticated.isEmpty() ? null : authenticated);
     call.request(1);
     return stream;
   }
 
   private static final class PeerInterceptor implements ServerInterceptor {
+    private final PeerIdentity.Source source;
+
+    PeerInterceptor(PeerIdentity.Source source) {
+      this.source = source;
+    }
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
         ServerCallHandler<Q, R> next) {
       SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
       Context ctx = Context.current().withValue(PEER, remote == null ? "in-process" : remote.toString());
+      String authenticated = switch (source) {
+        case NONE -> null;
+        case CLIENT_CERTIFICATE -> certificateUri(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        case FORWARDED_CLIENT_CERT -> forwardedUri(headers);
+      };
+      if (source != PeerIdentity.Source.NONE) {
+        ctx = ctx.withValue(AUTHENTICATED, authenticated == null ? "" : authenticated);
+      }
       return Contexts.interceptCall(ctx, call, headers, next);
     }
+
+    /** The SPIFFE URI SAN of the client's leaf certificate; null without one, or with several. */
+    private static String certificateUri(SSLSession session) {
+      if (session == null) {
+        return null;
+      }
+      try {
+        Certificate[] chain = session.getPeerCertificates();
+        if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)
+            || leaf.getSubjectAlternativeNames() == null) {
+          return null;
+        }
+        List<String> uris = new ArrayList<>();
+        for (List<?> san : leaf.getSubjectAlternativeNames()) {
+          if (san.size() == 2 && Integer.valueOf(URI_SAN).equals(san.get(0)) && san.get(1) instanceof String uri
+              && uri.startsWith("spiffe://")) {
+            uris.add(uri);
+          }
+        }
+        // Istio issues one; a certificate with several names no single workload.
+        return uris.size() == 1 ? uris.get(0) : null;
+      } catch (SSLPeerUnverifiedException | CertificateParsingException e) {
+        return null;
+      }
+    }
+
+    /** The last element's URI: header values joined, as Envoy would read repeated headers. */
+    private static String forwardedUri(Metadata headers) {
+      Iterable<String> values = headers.getAll(FORWARDED_CLIENT_CERT);
+      return values == null ? null : IdentityBinding.fromForwardedClientCert(String.join(",", values));
+    }
   }
+
+  /** {@code uniformResourceIdentifier} in {@link X509Certificate#getSubjectAlternativeNames()}. */
+  private static final int URI_SAN = 6;
 
   /** A message as it came off the wire: decoded, or the reason it does not decode. */
   record Incoming(WireDecoder.Batch batch, String malformed) {}

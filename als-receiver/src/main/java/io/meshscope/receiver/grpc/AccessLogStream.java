@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.meshscope.receiver.domain.CallerKey;
 import io.meshscope.receiver.domain.EntryNormalizer;
 import io.meshscope.receiver.domain.FieldValues;
+import io.meshscope.receiver.domain.IdentityBinding;
 import io.meshscope.receiver.domain.IdentityParser;
 import io.meshscope.receiver.domain.PeerMetadataMemo;
 import io.meshscope.receiver.domain.Rejection;
@@ -39,13 +40,18 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
   private final InflightBudget budget;
   private final ReceiverMetrics metrics;
   private final Clock clock;
+  /** Null when identities are not checked against the transport's. */
+  private final IdentityBinding binding;
+  private final String authenticated;
   private StreamIdentity identity;
   private long entries;
   private boolean closed;
 
   AccessLogStream(long id, String peer, ServerCallStreamObserver<StreamAccessLogsResponse> call, RecordSink sink,
-      InflightBudget budget, ReceiverMetrics metrics, Clock clock) {
+      InflightBudget budget, ReceiverMetrics metrics, Clock clock, IdentityBinding binding, String authenticated) {
     this.id = id;
+    this.binding = binding;
+    this.authenticated = authenticated;
     this.peer = peer;
     this.call = call;
     this.sink = sink;
@@ -69,10 +75,18 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
     if (identity == null) {
       identity = batch.identifier() != null ? IdentityParser.parse(batch.identifier()) : StreamIdentity.NONE;
       metrics.rejected(identity.known() ? identity.rejections() : List.of());
+      if (binding != null && identity.known()) {
+        IdentityBinding.Verdict verdict = binding.bind(identity, authenticated);
+        if (verdict.mismatch() != null) {
+          log.warn("stream {} from {}: identity {} refused, {}; its entries are forwarded flagged, keyed {}", id, peer,
+              identity.reporter().workload().key(), verdict.mismatch(), CallerKey.UNKNOWN);
+          identity = verdict.identity();
+        }
+      }
       if (identity.known()) {
         log.info("stream {} from {}: {} {} ({})", id, peer, identity.reporter().role(),
             identity.reporter().workload().key(), identity.logName());
-      } else {
+      } else if (!identity.rejections().contains(Rejection.IDENTITY_MISMATCH)) {
         log.warn("stream {} from {}: {}; its entries are forwarded flagged, keyed {}", id, peer,
             batch.identifier() != null ? "identity refused (node id '" + FieldValues.forLog(
                 batch.identifier().getNode().getId()) + "')" : "first message carries no identifier",

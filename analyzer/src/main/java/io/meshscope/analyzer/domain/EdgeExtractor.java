@@ -4,6 +4,7 @@ import io.meshscope.schemas.AccessRecord;
 import io.meshscope.schemas.PeerMetadata;
 import io.meshscope.schemas.Reporter;
 import io.meshscope.schemas.SafeText;
+import io.meshscope.schemas.SpiffeId;
 import io.meshscope.schemas.UpstreamCluster;
 import io.meshscope.schemas.WorkloadRef;
 import java.time.Duration;

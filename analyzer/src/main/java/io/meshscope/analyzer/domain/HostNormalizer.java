@@ -2,6 +2,7 @@ package io.meshscope.analyzer.domain;
 
 import io.meshscope.schemas.Hosts;
 import io.meshscope.schemas.SafeText;
+import io.meshscope.schemas.SpiffeId;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -112,12 +113,9 @@ public final class HostNormalizer {
     return NAMESPACE.matcher(namespace).matches();
   }
 
-  private static final Pattern SERVICE_ACCOUNT =
-      Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-
   /** A Kubernetes service account name: a DNS-1123 subdomain. */
   public static boolean isServiceAccountName(String name) {
-    return SERVICE_ACCOUNT.matcher(name).matches();
+    return SpiffeId.isServiceAccountName(name);
   }
 
   public static boolean isWorkloadName(String name) {
