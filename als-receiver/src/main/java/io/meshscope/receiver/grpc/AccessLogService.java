@@ -16,6 +16,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -187,7 +188,11 @@ public final class AccessLogService implements BindableService {
   private static final int URI_SAN = 6;
 
   /** A message as it came off the wire: decoded, or the reason it does not decode. */
-  record Incoming(WireDecoder.Batch batch, String malformed) {}
+  record Incoming(WireDecoder.Batch batch, String malformed, boolean tooLarge) {
+    Incoming(WireDecoder.Batch batch, String malformed) {
+      this(batch, malformed, false);
+    }
+  }
 
   /**
    * Reads the message's bytes and decodes only what the normalizer needs (see {@link WireDecoder}).
@@ -220,6 +225,11 @@ public final class AccessLogService implements BindableService {
           length = bytes.length;
         }
         return new Incoming(WireDecoder.decode(bytes, 0, length), null);
+      } catch (StatusRuntimeException e) {
+        // A compressed message is unpacked while it is read here, and gRPC stops at the size limit
+        // with RESOURCE_EXHAUSTED: a compression bomb is a message too large, not a malformed one.
+        return new Incoming(null, String.valueOf(e.getMessage()),
+            e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED);
       } catch (IOException | RuntimeException e) {
         return new Incoming(null, String.valueOf(e.getMessage()));
       }

@@ -62,6 +62,13 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
 
   @Override
   public void onNext(AccessLogService.Incoming incoming) {
+    if (incoming.tooLarge()) {
+      // Closed with RESOURCE_EXHAUSTED, as gRPC closes an oversized message that was not
+      // compressed: the service's stream tracer counts and logs both the same way.
+      end();
+      call.onError(Status.RESOURCE_EXHAUSTED.withDescription(incoming.malformed()).asRuntimeException());
+      return;
+    }
     if (incoming.malformed() != null) {
       metrics.rejected(Rejection.MALFORMED_PROTOBUF);
       log.warn("stream {} from {}: refused a malformed StreamAccessLogsMessage after {} entries: {}", id, peer,
