@@ -62,7 +62,11 @@ public final class CapturedMessages {
   private CapturedMessages() {}
 
   public static List<Captured> read(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return parse(file, Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  /** The messages of a capture's text; {@code file} only names it in errors. */
+  static List<Captured> parse(Path file, String text) throws IOException {
     String first = firstContent(text);
     if (first.isEmpty()) {
       throw new BadCaptureException(file, 1, "the file is empty");

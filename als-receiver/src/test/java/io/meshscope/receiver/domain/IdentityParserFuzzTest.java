@@ -27,7 +27,7 @@ class IdentityParserFuzzTest {
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern WORKLOAD = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,251}[A-Za-z0-9])?");
 
-  @FuzzTest(maxDuration = "2m")
+  @FuzzTest(maxDuration = "10m")
   void acceptsOnlyWellFormedIdentities(byte[] bytes) {
     Identifier identifier;
     try {

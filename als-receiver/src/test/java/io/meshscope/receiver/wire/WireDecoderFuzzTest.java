@@ -17,7 +17,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
  */
 class WireDecoderFuzzTest {
 
-  @FuzzTest(maxDuration = "2m")
+  @FuzzTest(maxDuration = "10m")
   void decodesAsProtobufJavaDoesOrRefuses(byte[] bytes) {
     WireDecoder.Batch ours;
     try {

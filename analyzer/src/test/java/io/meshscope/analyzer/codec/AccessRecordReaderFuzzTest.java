@@ -20,7 +20,7 @@ class AccessRecordReaderFuzzTest {
   private static final JsonSerde<AccessRecord> FAST = AccessRecordReader.serde();
   private static final JsonSerde<AccessRecord> BEANS = new JsonSerde<>(AccessRecord.class);
 
-  @FuzzTest(maxDuration = "2m")
+  @FuzzTest(maxDuration = "10m")
   void readsAsTheBeanReaderDoesOrRefuses(byte[] bytes) {
     assertEquals(outcome(BEANS, bytes), outcome(FAST, bytes));
   }

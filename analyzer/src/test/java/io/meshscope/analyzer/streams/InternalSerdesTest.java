@@ -118,7 +118,7 @@ class InternalSerdesTest {
     }
   }
 
-  private static GraphState state(Random random) {
+  static GraphState state(Random random) {
     Map<String, GraphState.EdgeState> edges = new HashMap<>();
     for (int i = random.nextInt(12); i > 0; i--) {
       Set<Integer> ports = new HashSet<>();
@@ -143,7 +143,7 @@ class InternalSerdesTest {
                 "reviews-v2-def", new GraphState.InstanceState(Map.of(), instant(random))));
   }
 
-  private static Observation observation(Random random) {
+  static Observation observation(Random random) {
     Observation.Kind kind = Observation.Kind.values()[random.nextInt(3)];
     return new Observation(kind, workload(random), "sidecar", instant(random),
         random.nextBoolean() ? null : "reviews.bookinfo.svc.cluster.local", random.nextBoolean() ? null
