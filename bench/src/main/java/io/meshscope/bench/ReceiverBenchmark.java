@@ -291,7 +291,7 @@ public final class ReceiverBenchmark {
     return (double) bytes / count;
   }
 
-  private static void awaitMetrics(String url, Process p, Path log) throws Exception {
+  static void awaitMetrics(String url, Process p, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
