@@ -70,48 +70,105 @@ public final class IdentityBinding {
   /**
    * The client's URI SAN in an Envoy {@code x-forwarded-client-cert} header, or null when it names
    * none. Istio's sidecar appends its element (APPEND_FORWARD): anything before it came from the
-   * client, which can write what it likes, so only the last element counts.
+   * client, which can write what it likes, so only the last element counts, and only when the whole
+   * header parses. A client that leaves a quote open ({@code URI=...victim;x="}) would otherwise
+   * make the sidecar's element part of its own value; the header is then no identity at all. The
+   * sidecar's element always carries {@code By} and {@code Hash}, and one {@code URI} (Envoy's
+   * header format: elements split by commas, pairs by semicolons, values with separators quoted,
+   * quotes in them escaped with a backslash).
    */
   public static String fromForwardedClientCert(String header) {
     if (header == null || header.isEmpty()) {
       return null;
     }
-    List<String> elements = split(header, ',');
-    for (String pair : split(elements.get(elements.size() - 1), ';')) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase("URI")) {
-        String value = pair.substring(eq + 1).trim();
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-          value = value.substring(1, value.length() - 1).replace("\\\"", "\"");
+    List<List<String[]>> elements = parse(header);
+    if (elements == null) {
+      return null;
+    }
+    String uri = null;
+    boolean by = false;
+    boolean hash = false;
+    for (String[] pair : elements.get(elements.size() - 1)) {
+      switch (pair[0].toLowerCase(java.util.Locale.ROOT)) {
+        case "by" -> by = true;
+        case "hash" -> hash = true;
+        case "uri" -> {
+          if (uri != null) {
+            return null; // two names: no single workload
+          }
+          uri = pair[1];
         }
-        return value.isEmpty() ? null : value;
+        default -> { }
       }
     }
-    return null;
+    return by && hash && uri != null && !uri.isEmpty() ? uri : null;
   }
 
-  /** Splits on {@code separator} outside double quotes (Subject="CN=a,O=b" holds commas and semicolons). */
-  private static List<String> split(String text, char separator) {
-    List<String> out = new ArrayList<>();
-    StringBuilder part = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\\' && quoted && i + 1 < text.length()) {
-        part.append(c).append(text.charAt(++i));
-        continue;
+  /** Elements of key/value pairs (values unquoted), or null when {@code text} is not well formed. */
+  private static List<List<String[]>> parse(String text) {
+    List<List<String[]>> elements = new ArrayList<>();
+    List<String[]> element = new ArrayList<>();
+    int i = 0;
+    int n = text.length();
+    while (true) {
+      while (i < n && text.charAt(i) == ' ') {
+        i++;
       }
-      if (c == '"') {
-        quoted = !quoted;
+      int keyStart = i;
+      while (i < n && isKeyChar(text.charAt(i))) {
+        i++;
       }
-      if (c == separator && !quoted) {
-        out.add(part.toString());
-        part.setLength(0);
+      if (i == keyStart || i >= n || text.charAt(i) != '=') {
+        return null;
+      }
+      String key = text.substring(keyStart, i++);
+      StringBuilder value = new StringBuilder();
+      if (i < n && text.charAt(i) == '"') {
+        i++;
+        while (true) {
+          if (i >= n) {
+            return null; // a quote left open
+          }
+          char c = text.charAt(i++);
+          if (c == '"') {
+            break;
+          }
+          if (c == '\\') {
+            if (i >= n) {
+              return null;
+            }
+            c = text.charAt(i++);
+          }
+          value.append(c);
+        }
       } else {
-        part.append(c);
+        while (i < n && text.charAt(i) != ';' && text.charAt(i) != ',') {
+          char c = text.charAt(i++);
+          if (c == '"' || c == '\\') {
+            return null;
+          }
+          value.append(c);
+        }
+      }
+      element.add(new String[] {key, value.toString()});
+      while (i < n && text.charAt(i) == ' ') {
+        i++;
+      }
+      if (i >= n) {
+        elements.add(element);
+        return elements;
+      }
+      char separator = text.charAt(i++);
+      if (separator == ',') {
+        elements.add(element);
+        element = new ArrayList<>();
+      } else if (separator != ';') {
+        return null;
       }
     }
-    out.add(part.toString());
-    return out;
+  }
+
+  private static boolean isKeyChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   }
 }

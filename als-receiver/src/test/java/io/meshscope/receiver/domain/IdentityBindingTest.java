@@ -53,23 +53,51 @@ class IdentityBindingTest {
     assertSame(StreamIdentity.NONE, v.identity());
   }
 
+  private static final String SIDECAR = "By=spiffe://cluster.local/ns/meshscope/sa/meshscope-receiver;Hash=4a3b;";
+
   @Test
   void onlyTheElementTheReceiversSidecarAppendedCounts() {
-    String sidecar = "By=spiffe://cluster.local/ns/meshscope/sa/meshscope-receiver;"
-        + "Hash=4a3b;Subject=\"\";URI=spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage";
+    String sidecar = SIDECAR + "Subject=\"\";URI=spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage";
     assertEquals("spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage",
         IdentityBinding.fromForwardedClientCert(sidecar));
     // APPEND_FORWARD: what the client sent comes first, and it can claim anything.
-    String forged = "By=x;URI=spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage,"
-        + "By=spiffe://cluster.local/ns/meshscope/sa/meshscope-receiver;URI=spiffe://cluster.local/ns/evil/sa/mallory";
+    String forged = "By=x;Hash=1;URI=spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage,"
+        + SIDECAR + "Subject=\"\";URI=spiffe://cluster.local/ns/evil/sa/mallory";
     assertEquals("spiffe://cluster.local/ns/evil/sa/mallory", IdentityBinding.fromForwardedClientCert(forged));
   }
 
   @Test
+  void aQuoteTheClientLeavesOpenCannotSwallowTheSidecarsElement() {
+    // The client's element ends inside a quote, so a lenient split reads the sidecar's element as
+    // part of the client's value, and the client's URI as the last element's.
+    String victim = "By=x;Hash=1;URI=spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage;x=\"";
+    String appended = victim + "," + SIDECAR + "Subject=\"\";URI=spiffe://cluster.local/ns/evil/sa/mallory";
+    assertNull(IdentityBinding.fromForwardedClientCert(appended));
+    String escaped = "By=x;Hash=1;URI=spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage;x=\"\\";
+    assertNull(IdentityBinding.fromForwardedClientCert(escaped + "," + SIDECAR
+        + "Subject=\"\";URI=spiffe://cluster.local/ns/evil/sa/mallory"));
+    // A quote in an unquoted value, a key without a value: not Envoy's format, so no identity.
+    assertNull(IdentityBinding.fromForwardedClientCert(SIDECAR + "URI=spiffe://cluster.local/ns/a/sa/b\""));
+    assertNull(IdentityBinding.fromForwardedClientCert(SIDECAR + "URI"));
+    assertNull(IdentityBinding.fromForwardedClientCert(SIDECAR + "Subject=\"a\"b;URI=spiffe://cluster.local/ns/a/sa/b"));
+  }
+
+  @Test
+  void theLastElementMustBeTheSidecarsWithOneName() {
+    assertNull(IdentityBinding.fromForwardedClientCert("Hash=1;URI=spiffe://cluster.local/ns/a/sa/b"), "no By");
+    assertNull(IdentityBinding.fromForwardedClientCert("By=x;URI=spiffe://cluster.local/ns/a/sa/b"), "no Hash");
+    assertNull(IdentityBinding.fromForwardedClientCert(SIDECAR + "URI=spiffe://cluster.local/ns/a/sa/b;"
+        + "URI=spiffe://cluster.local/ns/c/sa/d"), "two names");
+    assertNull(IdentityBinding.fromForwardedClientCert(SIDECAR + "URI="), "an empty name");
+  }
+
+  @Test
   void quotedValuesMayHoldSeparators() {
-    String header = "Subject=\"CN=a,O=b;c\";URI=\"spiffe://cluster.local/ns/a/sa/b\"";
+    String header = SIDECAR + "Subject=\"CN=a,O=b;c \\\"d\\\"\";DNS=a.example;URI=\"spiffe://cluster.local/ns/a/sa/b\"";
     assertEquals("spiffe://cluster.local/ns/a/sa/b", IdentityBinding.fromForwardedClientCert(header));
-    assertNull(IdentityBinding.fromForwardedClientCert("By=spiffe://cluster.local/ns/a/sa/b;Hash=1"));
+    assertEquals("spiffe://cluster.local/ns/a/sa/b",
+        IdentityBinding.fromForwardedClientCert("Subject=\"x,y\", " + header), "a client element before it");
+    assertNull(IdentityBinding.fromForwardedClientCert(SIDECAR + "Subject=\"\""));
     assertNull(IdentityBinding.fromForwardedClientCert(""));
     assertNull(IdentityBinding.fromForwardedClientCert(null));
   }

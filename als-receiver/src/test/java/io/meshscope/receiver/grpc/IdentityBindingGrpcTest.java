@@ -112,10 +112,15 @@ class IdentityBindingGrpcTest {
   }
 
   private void assertRefused() {
+    assertRefused(1);
+  }
+
+  /** The last stream was refused, the {@code streams}th so far in this test. */
+  private void assertRefused(int streams) {
     assertEquals(2, sent.size(), "nothing is dropped");
     assertTrue(sent.stream().allMatch(e -> e.getKey().equals(CallerKey.UNKNOWN) && e.getValue().reporter() == null
         && e.getValue().flags().equals(List.of("IDENTITY_MISMATCH"))), sent.toString());
-    assertEquals(2, metrics.rejectedCount(Rejection.IDENTITY_MISMATCH));
+    assertEquals(2.0 * streams, metrics.rejectedCount(Rejection.IDENTITY_MISMATCH));
   }
 
   private Map<String, String> mutualTls(TestCertificates ca, TestCertificates.Issued server) {
@@ -171,9 +176,14 @@ class IdentityBindingGrpcTest {
     assertAccepted();
     sent.clear();
     // What the client put in the header itself comes before the sidecar's element and is not believed.
-    sendAsProductpage(withForwardedCert(channel, "URI=" + PRODUCTPAGE_ID
-        + ",By=spiffe://cluster.local/ns/meshscope/sa/meshscope-receiver;URI=spiffe://cluster.local/ns/evil/sa/mallory"));
+    String sidecars = "By=spiffe://cluster.local/ns/meshscope/sa/meshscope-receiver;Hash=1f;"
+        + "URI=spiffe://cluster.local/ns/evil/sa/mallory";
+    sendAsProductpage(withForwardedCert(channel, "URI=" + PRODUCTPAGE_ID + "," + sidecars));
     assertRefused();
+    sent.clear();
+    // Nor when it leaves a quote open to make the sidecar's element a value of its own.
+    sendAsProductpage(withForwardedCert(channel, "By=x;Hash=1;URI=" + PRODUCTPAGE_ID + ";x=\"," + sidecars));
+    assertRefused(2);
   }
 
   @Test
