@@ -76,6 +76,13 @@ public final class GraphMerge {
   /** Instances kept per workload: pods come and go, and an identity could be forged many times. */
   static final int MAX_INSTANCES = 256;
   private static final Duration INSTANCE_RESTAMP = Duration.ofMinutes(1);
+  /**
+   * How recently before a graph's last entry an instance must have reported to count as running.
+   * Instances are kept for the edge TTL, because the selector must select every pod that may still
+   * call; counted for that long, a rolling restart would double the proxies a Sidecar shrinks for a
+   * week (docs/payoff.md, "Proxies").
+   */
+  static final Duration ACTIVE_INSTANCE = Duration.ofHours(1);
 
   public GraphMerge(Limits limits) {
     this.limits = limits;
@@ -153,7 +160,7 @@ public final class GraphMerge {
         state.publishedAt(), instances);
     // What needsPublishing(before, after) would say, without comparing host sets: a step only adds.
     boolean publish = before == null || newHost || workload != state.workload() || !role.equals(state.role())
-        || instances.size() != state.instances().size();
+        || (instances != state.instances() && activeInstances(after) != activeInstances(state));
     return new Step(after, publish);
   }
 
@@ -163,11 +170,23 @@ public final class GraphMerge {
    * an edge that arrives late and ages out in the same step from publishing anything.
    */
   public static boolean needsPublishing(GraphState before, GraphState after) {
-    // The number of instances is news too: it is the number of proxies a Sidecar shrinks, which the
-    // generator's payoff multiplies by (docs/payoff.md); a pod starts or goes away rarely.
+    // The number of running instances is news too: it is the number of proxies a Sidecar shrinks,
+    // which the generator's payoff multiplies by (docs/payoff.md); a pod starts or goes away rarely.
     return before == null || !before.edges().keySet().equals(after.edges().keySet())
         || !before.workload().equals(after.workload()) || !before.role().equals(after.role())
-        || before.instances().size() != after.instances().size();
+        || activeInstances(before) != activeInstances(after);
+  }
+
+  /** Instances that reported within {@link #ACTIVE_INSTANCE} of the graph's last entry. */
+  public static int activeInstances(GraphState s) {
+    Instant since = s.windowEnd().minus(ACTIVE_INSTANCE);
+    int n = 0;
+    for (GraphState.InstanceState i : s.instances().values()) {
+      if (!i.lastSeen().isBefore(since)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Removes edges and refused values unseen for {@code ttl} before {@code now} (event time). */
@@ -211,7 +230,7 @@ public final class GraphMerge {
     s.rejected().forEach((value, r) -> rejected.add(new RejectedHost(value, r.reason(), r.count(),
         r.lastSeen())));
     return new DependencyGraph(DependencyGraph.CURRENT_VERSION, s.workload(), s.role(), s.revision(), updatedAt,
-        s.windowStart(), s.windowEnd(), edges, rejected, s.instances().size(),
+        s.windowStart(), s.windowEnd(), edges, rejected, activeInstances(s),
         Selectors.of(s.instances().values()).conflict());
   }
 

@@ -119,11 +119,28 @@ class GraphRulesTest {
   @Test
   void anInstanceGoneQuietIsPublishedWhenItAgesOut() {
     GraphState s = rules.observe(null, reported("a-1", CANONICAL_AND_APP, T), T.toEpochMilli()).state();
-    s = rules.observe(s, reported("a-2", CANONICAL_AND_APP, T.plus(Duration.ofDays(3))),
-        T.plus(Duration.ofDays(3)).toEpochMilli()).state();
-    GraphRules.Transition aged = rules.age(s, T.plus(TTL).plusSeconds(1).toEpochMilli());
+    GraphRules.Transition both = rules.observe(s, reported("a-2", CANONICAL_AND_APP, T.plus(Duration.ofMinutes(30))),
+        T.plus(Duration.ofMinutes(30)).toEpochMilli());
+    assertEquals(2, both.published().instances());
+    GraphRules.Transition aged = rules.age(both.state(), T.plus(TTL).plusSeconds(1).toEpochMilli());
     assertNotNull(aged.published());
     assertEquals(1, aged.published().instances());
+  }
+
+  @Test
+  void aPodReplacedInARollingRestartIsNotCountedTwice() {
+    GraphState s = rules.observe(null, reported("a-1", Map.of("app", "a"), T), T.toEpochMilli()).state();
+    Instant later = T.plus(Duration.ofHours(2));
+    GraphRules.Transition replaced = rules.observe(s, reported("a-2", CANONICAL_AND_APP, later), later.toEpochMilli());
+    assertEquals(2, replaced.state().instances().size(), "a-1 is kept for the TTL: it may still be running");
+    assertEquals(Map.of("app", "a"), replaced.state().workload().selector(), "and the selector still selects it");
+    assertEquals(1, GraphMerge.activeInstances(replaced.state()), "but one pod reported in the last hour: one proxy");
+    assertNull(replaced.published(), "one running pod before and after: nothing to publish");
+    Instant back = later.plus(Duration.ofMinutes(2));
+    GraphRules.Transition both = rules.observe(replaced.state(), reported("a-1", Map.of("app", "a"), back),
+        back.toEpochMilli());
+    assertNotNull(both.published(), "a-1 reporting again makes two running pods, which is news");
+    assertEquals(2, both.published().instances());
   }
 
   @Test
