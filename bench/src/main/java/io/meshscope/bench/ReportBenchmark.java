@@ -56,7 +56,7 @@ public final class ReportBenchmark {
     System.out.printf(Locale.ROOT, "synthetic mesh: %,d workloads in %,d namespaces, %d callees each; %,d graph bytes, "
         + "%,d Sidecar bytes%n", workloads, namespaces, fanOut, total(graphBytes), total(sidecarBytes));
 
-    PayoffReporter reporter = new PayoffReporter(renderer.mapper(), List.of());
+    PayoffReporter reporter = new PayoffReporter(renderer, List.of());
     Deserializer<DependencyGraph> graphs = Topics.dependencyGraphs().valueSerde().deserializer();
     Deserializer<SidecarRecommendation> sidecars = Topics.sidecars().valueSerde().deserializer();
     long[] read = new long[runs];

@@ -74,7 +74,7 @@ final class ReportCommand implements Callable<Integer> {
         generator = GeneratorConfig.fromYaml(r);
       }
     }
-    PayoffReporter reporter = PayoffReporter.load(generator.renderer().mapper(), Optional.ofNullable(services));
+    PayoffReporter reporter = PayoffReporter.load(generator.renderer(), Optional.ofNullable(services));
     int[] unreadable = {0};
     Map<String, DependencyGraph> graphs = CompactedTopics.latest(bootstrapServers, kafka, graphTopic,
         Topics.dependencyGraphs().valueSerde().deserializer(), (key, e) -> warn(unreadable, graphTopic, key, e), timeout);

@@ -1,6 +1,7 @@
 package io.meshscope.generator;
 
 import io.meshscope.generator.domain.EgressHostMapper;
+import io.meshscope.generator.domain.SidecarRenderer;
 import io.meshscope.generator.domain.payoff.MemoryModel;
 import io.meshscope.generator.domain.payoff.MeshPayoff;
 import io.meshscope.generator.domain.payoff.RegistryServices;
@@ -27,27 +28,33 @@ import java.util.Set;
  */
 public final class PayoffReporter {
 
-  /** Proxies reach the control plane's services outside the access logs; no advice is given on them. */
-  public static final Set<String> CONTROL_PLANE_NAMESPACES = Set.of("istio-system");
+  /**
+   * Proxies reach the control plane's services outside the access logs, and Kubernetes' own (DNS,
+   * the API server) without a proxy of theirs to log it: no advice is given on them.
+   */
+  public static final Set<String> CONTROL_PLANE_NAMESPACES = Set.of("istio-system", "kube-system");
 
   private final EgressHostMapper mapper;
   private final List<RegistryServices.Declared> registry;
-  private final MeshPayoff payoff = new MeshPayoff(MemoryModel.PUBLISHED, CONTROL_PLANE_NAMESPACES);
+  private final MeshPayoff payoff;
 
-  public PayoffReporter(EgressHostMapper mapper, List<RegistryServices.Declared> registry) {
-    this.mapper = mapper;
+  /** With the renderer's settings: its mesh domain, and its default and pinned hosts, never advised on. */
+  public PayoffReporter(SidecarRenderer renderer, List<RegistryServices.Declared> registry) {
+    this.mapper = renderer.mapper();
     this.registry = List.copyOf(registry);
+    this.payoff = new MeshPayoff(MemoryModel.PUBLISHED, CONTROL_PLANE_NAMESPACES, renderer.configuredHosts());
   }
 
   /** With the services of {@code servicesFile} ({@code kubectl get services -A -o json}) when present. */
-  public static PayoffReporter load(EgressHostMapper mapper, Optional<Path> servicesFile) throws IOException {
+  public static PayoffReporter load(SidecarRenderer renderer, Optional<Path> servicesFile) throws IOException {
+    EgressHostMapper mapper = renderer.mapper();
     if (servicesFile.isEmpty()) {
-      return new PayoffReporter(mapper, List.of());
+      return new PayoffReporter(renderer, List.of());
     }
     Path file = servicesFile.get();
     String json = Files.readString(file, StandardCharsets.UTF_8);
     try {
-      return new PayoffReporter(mapper, RegistryServices.fromKubectlJson(json, mapper.meshDomain()));
+      return new PayoffReporter(renderer, RegistryServices.fromKubectlJson(json, mapper.meshDomain()));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }

@@ -137,7 +137,7 @@ public final class SidecarGenerator implements AutoCloseable {
   public static SidecarGenerator start(GeneratorOptions options, Clock clock, Listener listener,
       PrometheusRegistry registry) throws IOException {
     GeneratorConfig config = loadConfig(options);
-    PayoffReporter reporter = PayoffReporter.load(config.renderer().mapper(), options.servicesFile());
+    PayoffReporter reporter = PayoffReporter.load(config.renderer(), options.servicesFile());
     log.info("sidecar-generator starting: graphs from {}, Sidecars to {} and {}; {}", options.graphTopic(),
         options.sidecarTopic(), options.outDir().toAbsolutePath(), config.timings());
     ensureTopics(options);

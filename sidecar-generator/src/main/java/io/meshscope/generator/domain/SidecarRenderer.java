@@ -94,6 +94,17 @@ public final class SidecarRenderer {
     return mapper;
   }
 
+  /**
+   * Every default and pinned host, as a Sidecar entry: what proxies reach whether or not the logs
+   * show it (the receiver itself, for one). A bare host stands for itself in any namespace.
+   */
+  public List<EgressHost> configuredHosts() {
+    List<EgressHost> out = new ArrayList<>();
+    java.util.stream.Stream.concat(defaultHosts.stream(), pinnedHosts.values().stream().flatMap(List::stream))
+        .forEach(h -> out.add(h.explicit() != null ? h.explicit() : new EgressHost("*", h.text())));
+    return out;
+  }
+
   public Optional<EgressProxy> egressProxy() {
     return Optional.ofNullable(egressProxy);
   }

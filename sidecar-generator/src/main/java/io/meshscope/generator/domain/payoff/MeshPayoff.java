@@ -27,14 +27,22 @@ public final class MeshPayoff {
 
   private final MemoryModel model;
   private final Set<String> controlPlaneNamespaces;
+  private final List<EgressHost> reachedOutsideLogs;
+
+  public MeshPayoff(MemoryModel model, Set<String> controlPlaneNamespaces) {
+    this(model, controlPlaneNamespaces, List.of());
+  }
 
   /**
    * @param controlPlaneNamespaces namespaces whose services proxies reach outside the access logs
    *     (xDS, certificates, telemetry): never advised on
+   * @param reachedOutsideLogs Sidecar entries the operator gives every or some proxies (default and
+   *     pinned hosts), such as the receiver, whose callers no access log shows: never advised on
    */
-  public MeshPayoff(MemoryModel model, Set<String> controlPlaneNamespaces) {
+  public MeshPayoff(MemoryModel model, Set<String> controlPlaneNamespaces, List<EgressHost> reachedOutsideLogs) {
     this.model = model;
     this.controlPlaneNamespaces = Set.copyOf(controlPlaneNamespaces);
+    this.reachedOutsideLogs = List.copyOf(reachedOutsideLogs);
   }
 
   public MeshReport report(Collection<WorkloadView> views, ServiceInventory inventory, Instant generatedAt) {
@@ -68,7 +76,7 @@ public final class MeshPayoff {
     if (unseen > 0) {
       notes.add(unseen + " workloads only other proxies' logs named are not counted as proxies");
     }
-    ScopeAdvice advice = new ScopeAdvice(model, controlPlaneNamespaces);
+    ScopeAdvice advice = new ScopeAdvice(model, controlPlaneNamespaces, reachedOutsideLogs);
     Footprint totalWithout = without.footprint();
     Footprint totalWith = with.footprint();
     return new MeshReport(MeshReport.CURRENT_VERSION, generatedAt, windowStart(sorted), windowEnd(sorted),

@@ -1,10 +1,12 @@
 package io.meshscope.generator.domain.payoff;
 
 import io.meshscope.schemas.DependencyGraph;
+import io.meshscope.generator.domain.EgressHost;
 import io.meshscope.schemas.Edge;
 import io.meshscope.schemas.MeshReport.ExportToAdvice;
 import io.meshscope.schemas.MeshReport.NamespaceAdvice;
 import io.meshscope.schemas.MeshReport.Range;
+import io.meshscope.schemas.RejectedHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +25,21 @@ import java.util.TreeSet;
  */
 final class ScopeAdvice {
 
+  /**
+   * Refusals of a real host for room, not for what it is: the workload called it, and a call the
+   * graph could not keep is evidence as good as an edge.
+   */
+  static final Set<String> REFUSED_FOR_ROOM =
+      Set.of("edge-limit", "secondhand-limit", "inbound-namespace-limit", "evicted-secondhand");
+
   private final MemoryModel model;
   private final Set<String> controlPlaneNamespaces;
+  private final List<EgressHost> reachedOutsideLogs;
 
-  ScopeAdvice(MemoryModel model, Set<String> controlPlaneNamespaces) {
+  ScopeAdvice(MemoryModel model, Set<String> controlPlaneNamespaces, List<EgressHost> reachedOutsideLogs) {
     this.model = model;
     this.controlPlaneNamespaces = controlPlaneNamespaces;
+    this.reachedOutsideLogs = reachedOutsideLogs;
   }
 
   /**
@@ -102,10 +113,12 @@ final class ScopeAdvice {
         .anyMatch(v -> v.graph().edges().stream().anyMatch(e -> !hosts.contains(e.host())));
   }
 
-  /** In-mesh services whose namespace is known and not the control plane's. */
+  /** In-mesh services whose namespace is known, not the control plane's, and not configured for all. */
   private List<ServiceInventory.Service> advisable(ServiceInventory inventory) {
     return inventory.services().stream()
         .filter(s -> s.namespace() != null && !controlPlaneNamespaces.contains(s.namespace()))
+        .filter(s -> reachedOutsideLogs.stream().noneMatch(e -> e.host().equals(s.host())
+            || ("*".equals(e.host()) && e.namespace().equals(s.namespace()))))
         .toList();
   }
 
@@ -116,6 +129,11 @@ final class ScopeAdvice {
       DependencyGraph g = v.graph();
       for (Edge e : g.edges()) {
         callers.computeIfAbsent(e.host(), h -> new TreeSet<>()).add(g.workload().key());
+      }
+      for (RejectedHost r : g.rejected()) {
+        if (REFUSED_FOR_ROOM.contains(r.reason())) {
+          callers.computeIfAbsent(r.value(), h -> new TreeSet<>()).add(g.workload().key());
+        }
       }
     }
     return callers;

@@ -10,11 +10,13 @@ import static io.meshscope.generator.domain.payoff.Meshes.without;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshscope.generator.domain.EgressHost;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.MeshReport;
 import io.meshscope.schemas.MeshReport.ExportToAdvice;
 import io.meshscope.schemas.MeshReport.NamespaceAdvice;
 import io.meshscope.schemas.MeshReport.Range;
+import io.meshscope.schemas.RejectedHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -87,5 +89,44 @@ class ScopeAdviceTest {
     ExportToAdvice legacy = r.exportTo().stream().filter(a -> a.host().startsWith("legacy")).findFirst().orElseThrow();
     assertEquals(List.of(), legacy.callers());
     assertTrue(legacy.ifWrong().contains("no call to it at all was seen"), legacy.ifWrong());
+  }
+
+  @Test
+  void aCallRefusedForRoomInTheGraphIsEvidenceToo() {
+    // A gateway whose graph was full: its call to cart is a refusal for room, not an edge, but it
+    // is still a call from outside shop, and exportTo: ["."] would break it.
+    DependencyGraph full = graph("istio-system", "istio-ingressgateway", "router", 1);
+    DependencyGraph gateway = new DependencyGraph(full.schemaVersion(), full.workload(), full.role(), full.revision(),
+        full.updatedAt(), full.windowStart(), full.windowEnd(), full.edges(),
+        List.of(new RejectedHost(svc("cart", "shop"), "edge-limit", 3, MeshPayoffTest.NOW),
+            new RejectedHost(svc("redis", "shop"), "invalid-host", 3, MeshPayoffTest.NOW)),
+        1, null);
+    List<WorkloadView> views = new ArrayList<>(MeshPayoffTest.views());
+    views.removeIf(v -> v.graph().workload().key().equals("istio-system/istio-ingressgateway"));
+    views.add(without(gateway, "x"));
+    MeshReport r = report(views);
+    assertEquals(List.of(svc("redis", "shop")), r.exportTo().stream().map(ExportToAdvice::host).toList(),
+        "only a refusal for room is a call: a host refused for what it is was never called");
+  }
+
+  @Test
+  void hostsEveryProxyIsGivenAreNeverAdvised() {
+    // The receiver: proxies stream their logs to it, and no access log shows that.
+    DependencyGraph app = graph("shop", "web", "sidecar", 1);
+    DependencyGraph receiver = graph("meshscope", "meshscope-receiver", "sidecar", 1);
+    DependencyGraph alone = graph("quiet", "job", "sidecar", 1);
+    List<WorkloadView> views = List.of(without(app, "x"), without(receiver, "y"), without(alone, "z"));
+    List<DependencyGraph> graphs = views.stream().map(WorkloadView::graph).toList();
+    ServiceInventory inventory = ServiceInventory.withRegistry(graphs, MeshPayoffTest.MAPPER, List.of(
+        MeshPayoffTest.declared(svc("meshscope-receiver", "meshscope"), Set.of(9001), Set.of(9001)),
+        MeshPayoffTest.declared(svc("job", "quiet"), Set.of(80), Set.of(80))));
+    MeshPayoff configured = new MeshPayoff(ROUND, Set.of("istio-system"),
+        List.of(EgressHost.parse("meshscope/" + svc("meshscope-receiver", "meshscope")), EgressHost.parse("quiet/*")));
+    MeshReport r = configured.report(views, inventory, MeshPayoffTest.NOW);
+    assertEquals(List.of(), r.exportTo());
+    assertEquals(List.of(), r.discoverySelectors());
+    MeshReport unconfigured = payoff.report(views, inventory, MeshPayoffTest.NOW);
+    assertEquals(List.of(svc("job", "quiet"), svc("meshscope-receiver", "meshscope")),
+        unconfigured.exportTo().stream().map(ExportToAdvice::host).toList(), "advised when nothing says otherwise");
   }
 }
