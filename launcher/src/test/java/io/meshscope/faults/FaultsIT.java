@@ -1,0 +1,80 @@
+package io.meshscope.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short run of each fault of {@link FaultRun} on real processes (a broker, a receiver and an
+ * analyzer from the shipped jar), with exact counts: nothing the receiver took is lost or written
+ * twice, except what a SIGKILLed receiver held, and the graphs count each entry on Kafka once.
+ * {@code bench/faults.sh} runs the same scenarios at full size.
+ */
+@Timeout(value = 12, unit = TimeUnit.MINUTES)
+class FaultsIT {
+
+  private static final int MAX_INFLIGHT = 500;
+  private static FaultRun.Settings settings;
+
+  @BeforeAll
+  static void settings(@TempDir Path work) {
+    Path jar = Path.of("target", "meshscope.jar");
+    assertTrue(Files.isRegularFile(jar), "needs the shipped jar: run through mvn verify, which packages it first");
+    settings = new FaultRun.Settings(jar, work, 1_000, 10, 12, MAX_INFLIGHT, 20261203L, Duration.ofSeconds(10));
+  }
+
+  private static FaultRun.Row run(String scenario) throws Exception {
+    FaultRun.Row row = FaultRun.run(scenario, settings);
+    System.out.println(FaultRun.table(java.util.List.of(row), settings));
+    assertTrue(row.sent() > 5_000, "traffic flowed: " + row);
+    assertEquals(0, row.duplicated(), "nothing is on Kafka twice: " + row);
+    assertEquals(row.onTopic(), row.inGraphs(), "the graphs count every entry on Kafka once: " + row);
+    assertEquals(0, row.graphsDiffer(), "and per caller and host too: " + row);
+    assertEquals("", row.note(), row.note());
+    return row;
+  }
+
+  @Test
+  void brokerDownLosesNothingTheReceiverTook() throws Exception {
+    FaultRun.Row row = run("broker-down");
+    assertEquals(0, row.lost(), "the receiver pauses its streams, and produces all it read: " + row);
+    assertTrue(row.dropped() > 0, "while the broker is down Envoy's side drops, and says so: " + row);
+  }
+
+  @Test
+  void aFrozenBrokerLosesNothingEither() throws Exception {
+    assertEquals(0, run("broker-frozen").lost());
+  }
+
+  @Test
+  void aReceiverStoppedGentlyProducesEverythingItRead() throws Exception {
+    FaultRun.Row row = run("receiver-sigterm");
+    assertEquals(0, row.lost(), row.toString());
+    assertTrue(row.receiverRead() > 0, row.toString());
+    assertEquals(row.receiverRead(), row.receiverProduced(), "the drain produced all it read: " + row);
+  }
+
+  @Test
+  void aKilledReceiverLosesAtMostWhatItHeld() throws Exception {
+    FaultRun.Row row = run("receiver-sigkill");
+    assertTrue(row.lost() <= MAX_INFLIGHT, "lost " + row.lost() + " > --max-inflight-records " + MAX_INFLIGHT);
+  }
+
+  @Test
+  void anAnalyzerKilledThreeTimesCountsEveryEntryOnce() throws Exception {
+    assertEquals(0, run("analyzer-sigkill-3x").lost());
+  }
+
+  @Test
+  void anAnalyzerKilledAndStartedOnAnEmptyStateDirectoryCountsEveryEntryOnce() throws Exception {
+    assertEquals(0, run("analyzer-sigkill-empty").lost());
+  }
+}
