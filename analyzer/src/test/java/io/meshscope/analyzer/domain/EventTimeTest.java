@@ -14,25 +14,28 @@ class EventTimeTest {
 
   /** The rule as docs/architecture.md ("Analyzer state and aging") states it, with Instant arithmetic. */
   private static Instant expected(Instant start, Instant received) {
-    Instant t = start.isAfter(received.plus(EventTime.MAX_SKEW)) ? received : start;
-    return t.isBefore(Instant.EPOCH) ? received : t;
+    boolean believed = !start.isAfter(received.plus(EventTime.MAX_SKEW))
+        && !start.isBefore(received.minus(EventTime.MAX_AGE)) && !start.isBefore(Instant.EPOCH);
+    return believed ? start : received;
   }
 
   @Test
-  void theStartTimeUnlessItIsBeyondTheSkewOrBefore1970() {
+  void theStartTimeUnlessItIsOutsideTheWindowOrBefore1970() {
     Random random = new Random(11);
     Instant t = Instant.parse("2026-11-20T10:00:00Z");
     AccessRecord sample = EntryNormalizer.http(Entries.outboundHttp(t, "reviews.bookinfo.svc.cluster.local", 9080, "/",
         200), IdentityParser.parse(Entries.identity("sidecar", "bookinfo", "productpage", "v1", "productpage-v1-pod",
         "10.44.0.10")), t).record();
     long skewNanos = EventTime.MAX_SKEW.toNanos();
+    long ageNanos = -EventTime.MAX_AGE.toNanos();
     for (int i = 0; i < 100_000; i++) {
       Instant received = Instant.ofEpochSecond(random.nextInt(2) == 0 ? random.nextInt(100) : 1_790_000_000L,
           random.nextInt(1_000_000_000));
-      // Mostly around the skew's edge, to the nanosecond; sometimes far off either way.
+      // Mostly around either edge of the window, to the nanosecond; sometimes far off either way.
+      long edge = random.nextBoolean() ? skewNanos : ageNanos;
       long offset = switch (random.nextInt(4)) {
-        case 0 -> skewNanos + random.nextInt(2_001) - 1_000;
-        case 1 -> skewNanos + (random.nextInt(3) - 1) * 1_000_000_000L + random.nextInt(3) - 1;
+        case 0 -> edge + random.nextInt(2_001) - 1_000;
+        case 1 -> edge + (random.nextInt(3) - 1) * 1_000_000_000L + random.nextInt(3) - 1;
         case 2 -> -random.nextLong(1L << 50);
         default -> random.nextLong(1L << 50);
       };

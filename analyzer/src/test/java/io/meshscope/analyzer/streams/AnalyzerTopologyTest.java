@@ -441,15 +441,27 @@ class AnalyzerTopologyTest {
   @Test
   void forgedFutureStartTimeDoesNotAgeTheMeshOut() {
     send(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080));
-    AccessRecord forged = Records.outbound(REVIEWS, T, "ratings" + SVC, 9080);
-    forged = new AccessRecord(forged.schemaVersion(), T.plus(Duration.ofDays(3650)), T, forged.reporter(),
-        forged.logName(), forged.protocol(), forged.httpVersion(), forged.upstreamCluster(),
-        forged.downstreamRemoteAddress(), forged.downstreamLocalAddress(), forged.downstreamDirectRemoteAddress(),
-        forged.upstreamRemoteAddress(), forged.request(), forged.responseCode(), forged.responseCodeDetails(),
-        forged.responseFlags(), forged.bytesReceived(), forged.bytesSent(), forged.durationMicros(),
-        forged.routeName(), forged.peerSans(), forged.requestedServerName(), forged.upstreamPeer(), forged.downstreamPeer(), forged.flags());
-    send(forged);
+    send(withTimes(Records.outbound(REVIEWS, T, "ratings" + SVC, 9080), T.plus(Duration.ofDays(3650)), T));
     assertEquals(Set.of("reviews" + SVC), hosts(latest().get("bookinfo/productpage")));
+  }
+
+  @Test
+  void aProxyWithABadClockNeitherAgesTheMeshOutNorLosesItsCallsNorFreezesAging() {
+    // Issue 16, fault 6: reviews' clock is a year behind, productpage's pod two is ten hours ahead.
+    send(Records.outbound(PRODUCTPAGE, T, "details" + SVC, 9080));
+    send(withTimes(Records.outbound(REVIEWS, T, "ratings" + SVC, 9080), T.minus(Duration.ofDays(365)), T));
+    send(withTimes(Records.outbound(PRODUCTPAGE, T, "reviews" + SVC, 9080), T.plus(Duration.ofHours(10)), T));
+    Map<String, DependencyGraph> now = latest();
+    assertEquals(Set.of("details" + SVC, "reviews" + SVC), hosts(now.get("bookinfo/productpage")));
+    Edge ratings = now.get("bookinfo/reviews").edges().get(0);
+    assertEquals("ratings" + SVC, ratings.host(), "the slow clock's call is kept, not aged out on arrival");
+    assertEquals(T, ratings.lastSeen(), "seen when the receiver took it");
+
+    // Stream time still moves with the good clocks: eight days on, everything above has aged out.
+    send(Records.outbound(INGRESS, T.plus(Duration.ofDays(8)), "productpage" + SVC, 9080));
+    Map<String, DependencyGraph> later = latest();
+    assertEquals(Set.of(), hosts(later.get("bookinfo/productpage")));
+    assertEquals(Set.of(), hosts(later.get("bookinfo/reviews")));
   }
 
   @Test
@@ -513,6 +525,14 @@ class AnalyzerTopologyTest {
   private static AccessRecord withCluster(AccessRecord r, UpstreamCluster c) {
     return new AccessRecord(r.schemaVersion(), r.startTime(), r.receivedAt(), r.reporter(), r.logName(), r.protocol(),
         r.httpVersion(), c, r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
+        r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
+        r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
+        r.routeName(), r.peerSans(), r.requestedServerName(), r.upstreamPeer(), r.downstreamPeer(), r.flags());
+  }
+
+  private static AccessRecord withTimes(AccessRecord r, Instant start, Instant received) {
+    return new AccessRecord(r.schemaVersion(), start, received, r.reporter(), r.logName(), r.protocol(),
+        r.httpVersion(), r.upstreamCluster(), r.downstreamRemoteAddress(), r.downstreamLocalAddress(),
         r.downstreamDirectRemoteAddress(), r.upstreamRemoteAddress(), r.request(), r.responseCode(),
         r.responseCodeDetails(), r.responseFlags(), r.bytesReceived(), r.bytesSent(), r.durationMicros(),
         r.routeName(), r.peerSans(), r.requestedServerName(), r.upstreamPeer(), r.downstreamPeer(), r.flags());
