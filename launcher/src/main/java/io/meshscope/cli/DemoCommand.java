@@ -170,7 +170,8 @@ final class DemoCommand implements Callable<Integer> {
   private synchronized void show(EmitDecision d, Path file) {
     shown++;
     if (d.result() instanceof RenderedSidecar s) {
-      console.printf("%n--- %s (%s) ---%n%s%s%n", file, d.trigger().name().toLowerCase(Locale.ROOT),
+      console.printf("%n--- %s (%s) ---%n%s%s%n", file == null ? d.workload().key() + " (file not written: see the log)"
+          : file, d.trigger().name().toLowerCase(Locale.ROOT),
           s.yaml(), d.summaryText());
     } else {
       console.printf("%n--- %s: %s", d.workload().key(), d.summaryText());

@@ -9,6 +9,7 @@ import io.meshscope.kit.TopicAdmin;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.MalformedRecordException;
 import io.meshscope.schemas.MeshReport;
+import io.meshscope.schemas.SafeText;
 import io.meshscope.schemas.SidecarRecommendation;
 import io.meshscope.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -61,6 +62,7 @@ public final class SidecarGenerator implements AutoCloseable {
 
   /** Told of every decision published, for progress output. */
   public interface Listener {
+    /** @param file the decision's main file; null when it could not be written (it is retried) */
     void published(EmitDecision decision, Path file);
   }
 
@@ -69,6 +71,9 @@ public final class SidecarGenerator implements AutoCloseable {
   static final String UNKNOWN_ROLE = "unknown";
   /** How often the mesh report may be remade while graphs keep arriving: it walks every workload. */
   static final Duration REPORT_INTERVAL = Duration.ofSeconds(10);
+  /** How often files that could not be written are tried again, and a failing disk is logged. */
+  static final Duration FILE_RETRY = Duration.ofSeconds(5);
+  static final Duration FILE_ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
 
   private final GeneratorOptions options;
   private final EmitPolicy policy;
@@ -96,6 +101,15 @@ public final class SidecarGenerator implements AutoCloseable {
   private final AtomicLong emitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  /**
+   * Recommendations produced whose files could not be written (a full or read-only disk), latest
+   * per workload, retried every {@link #FILE_RETRY}; and the report likewise.
+   */
+  private final Map<String, SidecarRecommendation> unwritten = new java.util.TreeMap<>();
+  private MeshReport unwrittenReport;
+  private Instant nextFileRetry = Instant.EPOCH;
+  private Instant lastFileErrorLog = Instant.EPOCH;
+  private final GeneratorMetrics metrics;
   private volatile long graphsReadWhenSettled = -1;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -106,6 +120,7 @@ public final class SidecarGenerator implements AutoCloseable {
     this.policy = policy;
     this.reporter = reporter;
     this.gauges = registry == null ? null : new PayoffGauges(registry);
+    this.metrics = new GeneratorMetrics(registry);
     this.files = new SidecarFiles(options.outDir());
     this.clock = clock;
     this.listener = listener;
@@ -164,7 +179,9 @@ public final class SidecarGenerator implements AutoCloseable {
 
   private void loop() {
     try {
+      cleanUpAfterCrash();
       restorePublished();
+      agreeWithTopic();
       List<TopicPartition> partitions = partitions(options.graphTopic());
       consumer.assign(partitions);
       consumer.committed(new HashSet<>(partitions)).forEach((tp, offset) -> {
@@ -184,6 +201,7 @@ public final class SidecarGenerator implements AutoCloseable {
         for (EmitDecision d : policy.due(clock.instant())) {
           publish(d);
         }
+        retryUnwritten(clock.instant());
         // Asked only when graphs came since it last settled: nextDeadline walks every workload.
         long read = graphsRead.get();
         boolean settled = graphsReadWhenSettled != read && policy.nextDeadline().isEmpty();
@@ -211,7 +229,7 @@ public final class SidecarGenerator implements AutoCloseable {
     }
   }
 
-  private void take(ConsumerRecord<String, byte[]> r) throws IOException {
+  private void take(ConsumerRecord<String, byte[]> r) {
     if (r.value() == null) {
       policy.forget(r.key());
       graphsByWorkload.remove(r.key());
@@ -245,17 +263,22 @@ public final class SidecarGenerator implements AutoCloseable {
     }
   }
 
-  private void publish(EmitDecision d) throws IOException {
-    Path file = files.write(d);
+  /**
+   * Files first, then the record: a crash between the two leaves files the topic does not back, which
+   * the next start's {@link #agreeWithTopic} undoes, and the policy, restored from the topic, decides
+   * again. A disk that refuses the files does not hold the topic back: they are retried.
+   */
+  private void publish(EmitDecision d) {
     SidecarRecommendation recommendation = d.toRecommendation();
+    Path file = writeFiles(recommendation, clock.instant());
     producer.send(new ProducerRecord<>(options.sidecarTopic(), d.workload().key(),
         recommendations.serializer().serialize(options.sidecarTopic(), recommendation)));
     latest.put(d.workload().key(), recommendation);
     reportDue = true;
     if (d.result() instanceof RenderedSidecar s) {
       emitted.incrementAndGet();
-      log.info("Sidecar {} ({}, graph revision {}, {} hosts) written to {}", d.workload().key(),
-          d.trigger(), s.graphRevision(), s.hosts().size(), file);
+      log.info("Sidecar {} ({}, graph revision {}, {} hosts) {}", d.workload().key(),
+          d.trigger(), s.graphRevision(), s.hosts().size(), file == null ? "not written yet" : "written to " + file);
     } else {
       skipped.incrementAndGet();
       log.info("no Sidecar for {}: {}", d.workload().key(), d.summaryText().trim());
@@ -265,8 +288,104 @@ public final class SidecarGenerator implements AutoCloseable {
     }
   }
 
+  /** Writes a recommendation's files; on failure holds it for {@link #retryUnwritten} and returns null. */
+  private Path writeFiles(SidecarRecommendation r, Instant now) {
+    String key = r.workload().key();
+    try {
+      Path file = files.write(r);
+      unwritten.remove(key);
+      metrics.unwritten(unwritten.size());
+      return file;
+    } catch (SidecarFiles.UnsafeNameException e) {
+      metrics.fileError("sidecar");
+      log.error("not writing files for {}: {}", SafeText.escaped(key), e.getMessage());
+      return null;
+    } catch (IOException e) {
+      unwritten.put(key, r);
+      metrics.unwritten(unwritten.size());
+      fileFailed("sidecar", e, now);
+      return null;
+    }
+  }
+
+  private void fileFailed(String kind, IOException e, Instant now) {
+    metrics.fileError(kind);
+    if (nextFileRetry.isBefore(now)) {
+      nextFileRetry = now.plus(FILE_RETRY);
+    }
+    if (!now.isBefore(lastFileErrorLog.plus(FILE_ERROR_LOG_INTERVAL))) {
+      lastFileErrorLog = now;
+      log.error("cannot write to {} ({}); Sidecars go to {} all the same, and their files are tried again every "
+              + "{} s (workloads behind now: {}{})", files.root(), e.toString(), options.sidecarTopic(),
+          FILE_RETRY.toSeconds(), unwritten.size(), unwrittenReport == null ? "" : ", and the mesh report");
+    }
+  }
+
+  private void retryUnwritten(Instant now) {
+    if ((unwritten.isEmpty() && unwrittenReport == null) || now.isBefore(nextFileRetry)) {
+      return;
+    }
+    for (SidecarRecommendation r : List.copyOf(unwritten.values())) {
+      if (writeFiles(r, now) == null) {
+        return;
+      }
+    }
+    if (unwrittenReport != null) {
+      writeReport(unwrittenReport, now);
+    }
+    if (unwritten.isEmpty() && unwrittenReport == null) {
+      lastFileErrorLog = Instant.EPOCH;
+      log.info("the files in {} agree with {} again: every write held back is done", files.root(),
+          options.sidecarTopic());
+    }
+  }
+
+  private void writeReport(MeshReport report, Instant now) {
+    try {
+      files.writeReport(report);
+      unwrittenReport = null;
+    } catch (IOException e) {
+      unwrittenReport = report;
+      fileFailed("report", e, now);
+    }
+  }
+
+  /** Removes what a crash left half done: temporary files that were never renamed. */
+  private void cleanUpAfterCrash() {
+    try {
+      int removed = files.removeTempFiles();
+      if (removed > 0) {
+        log.info("removed {} temporary files left by a run that stopped while writing", removed);
+      }
+    } catch (IOException e) {
+      log.warn("could not look for temporary files left in {}: {}", files.root(), e.toString());
+    }
+  }
+
+  /** After a crash, makes the files say what the topic says; see {@link SidecarFiles#agreeWith}. */
+  private void agreeWithTopic() {
+    try {
+      SidecarFiles.Agreement a = files.agreeWith(Map.copyOf(latest));
+      if (!a.rewritten().isEmpty()) {
+        log.info("rewrote the files of {} workloads to agree with {} (a run stopped between the two): {}",
+            a.rewritten().size(), options.sidecarTopic(), a.rewritten().stream().map(SafeText::escaped).toList());
+      }
+      if (!a.unbacked().isEmpty()) {
+        log.warn("{} Sidecar files in {} are not on {} (a run stopped before producing them, or another "
+                + "generator wrote them); left as they are, replaced when their workload's Sidecar is due: {}",
+            a.unbacked().size(), files.root(), options.sidecarTopic(),
+            a.unbacked().stream().limit(10).map(p -> files.root().relativize(p).toString()).toList());
+      }
+      metrics.unbacked(a.unbacked().size());
+    } catch (IOException e) {
+      latest.forEach(unwritten::put);
+      metrics.unwritten(unwritten.size());
+      fileFailed("sidecar", e, clock.instant());
+    }
+  }
+
   /** Remakes the mesh report; publishes it when anything but its time changed. */
-  private void publishReport(Instant now) throws IOException {
+  private void publishReport(Instant now) {
     reportDue = false;
     reportedAt = now;
     MeshReport report = report(now);
@@ -278,7 +397,7 @@ public final class SidecarGenerator implements AutoCloseable {
     if (previous != null && PayoffReporter.at(previous, now).equals(report)) {
       return;
     }
-    files.writeReport(report);
+    writeReport(report, now);
     producer.send(new ProducerRecord<>(options.reportTopic(), MeshReport.KEY,
         reports.serializer().serialize(options.reportTopic(), report)));
     log.info("mesh report: {} proxies, clusters {} without Sidecars, {} with ({}% less)", report.totals().proxies(),
@@ -374,6 +493,16 @@ public final class SidecarGenerator implements AutoCloseable {
 
   public long deadLettered() {
     return deadLettered.get();
+  }
+
+  /** File writes that failed so far (a full or read-only disk); each is retried. */
+  public long fileErrors() {
+    return metrics.fileErrors();
+  }
+
+  /** Workloads whose files are behind the topic now, waiting for the disk. */
+  public int unwrittenFiles() {
+    return metrics.unwrittenNow();
   }
 
   public Path outDir() {

@@ -1,6 +1,8 @@
 package io.meshscope.generator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshscope.generator.domain.Bookinfo;
@@ -104,6 +106,12 @@ class SidecarGeneratorIT {
     assertTrue(Files.readString(out.resolve("bookinfo/productpage.summary.txt")).contains("(trigger: first)"));
     assertTrue(Files.readString(out.resolve("istio-system/istio-ingressgateway.skipped.txt")).contains("router"));
 
+    // A kill while writing leaves a temporary file, and one between a file and its record leaves a
+    // file the topic does not back: the restart undoes both.
+    String written = Files.readString(out.resolve("bookinfo/productpage.yaml"));
+    Files.writeString(out.resolve("bookinfo/.productpage.yaml4711.tmp"), written.substring(0, 40));
+    Files.writeString(out.resolve("bookinfo/productpage.yaml"), written.replace("details", "payments"));
+
     // A restart reads back what it published: the same graphs emit nothing new.
     List<EmitDecision> again = Collections.synchronizedList(new ArrayList<>());
     try (SidecarGenerator generator = SidecarGenerator.start(options, Clock.systemUTC(), (d, f) -> again.add(d))) {
@@ -112,6 +120,8 @@ class SidecarGeneratorIT {
       Await.until(Duration.ofSeconds(60), () -> generator.graphsReadWhenSettled() >= 5,
           () -> "graphs read: " + generator.graphsRead() + ", published again: " + again);
       assertEquals(List.of(), again);
+      assertEquals(written, Files.readString(out.resolve("bookinfo/productpage.yaml")), "the file agrees again");
+      assertFalse(Files.exists(out.resolve("bookinfo/.productpage.yaml4711.tmp")));
       assertEquals(0, generator.deadLettered(), "the unreadable graph was dead-lettered by the first run");
       assertTrue(generator.graphsRead() >= 5, "it did read the graphs: " + generator.graphsRead());
     }
@@ -119,11 +129,70 @@ class SidecarGeneratorIT {
         Topics.sidecars().valueSerde().deserializer(), 5, IsolationLevel.READ_UNCOMMITTED).size());
   }
 
+  @Test
+  void aDiskThatRefusesTheFilesHoldsNothingBackAndTheFilesCatchUp(KafkaCluster kafka, @TempDir Path tmp)
+      throws Exception {
+    // A file where the folder should be: every write fails, as on a full or read-only disk.
+    Path out = tmp.resolve("out");
+    Files.writeString(out, "in the way");
+    String graphTopic = kafka.uniqueTopic("graphs");
+    GeneratorOptions options = GeneratorOptions.defaults(kafka.bootstrapServers(), out)
+        .withTopics(graphTopic, kafka.uniqueTopic("sidecars"), kafka.uniqueTopic("dead"), kafka.uniqueTopic("report"))
+        .withTimings(Duration.ofSeconds(1), Duration.ofMillis(500));
+    List<Path> files = Collections.synchronizedList(new ArrayList<>());
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (SidecarGenerator generator = SidecarGenerator.start(options, Clock.systemUTC(), (d, f) -> files.add(f),
+        registry)) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+          new ByteArraySerializer())) {
+        for (DependencyGraph g : Bookinfo.all()) {
+          producer.send(new ProducerRecord<>(graphTopic, g.workload().key(),
+              Topics.dependencyGraphs().valueSerde().serializer().serialize(graphTopic, g)));
+        }
+      }
+      awaitCount(files, 4);
+      files.forEach(f -> assertNull(f, "nothing could be written"));
+      assertEquals(4, kafka.consumeAll(options.sidecarTopic(), new StringDeserializer(),
+          Topics.sidecars().valueSerde().deserializer(), 4, IsolationLevel.READ_UNCOMMITTED).size(),
+          "the topic is not held back by the disk");
+      assertEquals(4, generator.unwrittenFiles());
+      assertTrue(generator.fileErrors() >= 4);
+      assertTrue(counter(registry, "meshscope_generator_file_write_errors") >= 4);
+      assertEquals(4, gauge(registry, "meshscope_generator_files_behind_topic", null));
+
+      // Space again: within a retry the files appear, made from what the topic holds.
+      Files.delete(out);
+      Await.until(Duration.ofSeconds(30), () -> generator.unwrittenFiles() == 0,
+          () -> "still behind: " + generator.unwrittenFiles());
+      for (var r : generator.latest().values()) {
+        Path yaml = out.resolve(r.workload().namespace()).resolve(r.workload().name() + ".yaml");
+        assertEquals(r.yaml(), Files.readString(yaml), yaml.toString());
+      }
+      assertEquals(0, gauge(registry, "meshscope_generator_files_behind_topic", null));
+      Await.until(Duration.ofSeconds(30), () -> Files.exists(out.resolve("mesh-report.md")), () -> "no report file");
+    }
+  }
+
+  private static double counter(PrometheusRegistry registry, String name) {
+    double sum = 0;
+    for (var snapshot : registry.scrape()) {
+      if (snapshot instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot c
+          && c.getMetadata().getName().equals(name)) {
+        for (var point : c.getDataPoints()) {
+          sum += point.getValue();
+        }
+      }
+    }
+    return sum;
+  }
+
   private static long gauge(PrometheusRegistry registry, String name, String config) {
     for (var snapshot : registry.scrape()) {
       if (snapshot instanceof GaugeSnapshot g && g.getMetadata().getName().equals(name)) {
         for (var point : g.getDataPoints()) {
-          if (config.equals(point.getLabels().get("config"))) {
+          if (config == null || config.equals(point.getLabels().get("config"))) {
             return (long) point.getValue();
           }
         }

@@ -32,9 +32,17 @@ public record EmitDecision(
 
   /** The reviewer's text: the change summary, or the skip reason. */
   public String summaryText() {
-    if (result instanceof SkippedWorkload skipped) {
-      return "Sidecar " + SafeText.escaped(workload.key()) + ": none (" + skipped.reason() + ")\n";
+    return summaryText(toRecommendation());
+  }
+
+  /**
+   * The reviewer's text of a published recommendation, as {@link #summaryText()} gave it when it
+   * was decided: files can be made again from the topic alone.
+   */
+  public static String summaryText(SidecarRecommendation r) {
+    if (SKIPPED.equals(r.status())) {
+      return "Sidecar " + SafeText.escaped(r.workload().key()) + ": none (" + r.reason() + ")\n";
     }
-    return ChangeSummaryText.render(workload, summary);
+    return ChangeSummaryText.render(r.workload(), r.summary());
   }
 }
