@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -34,11 +36,16 @@ public final class Analyzer implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final GraphQueryServer http;
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch stopped;
 
   private Analyzer(KafkaStreams streams, GraphQueryServer http) {
+    this(streams, http, new CountDownLatch(1));
+  }
+
+  private Analyzer(KafkaStreams streams, GraphQueryServer http, CountDownLatch stopped) {
     this.streams = streams;
     this.http = http;
+    this.stopped = stopped;
   }
 
   public static Analyzer start(AnalyzerConfig config) {
@@ -55,26 +62,75 @@ public final class Analyzer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on http.port " + config.httpPort() + ": " + e.getMessage(), e);
     }
     AnalyzerSettings s = config.settings();
-    KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(s, accessLogPartitions), StreamsProperties.of(config.bootstrapServers(),
-        config.stateDir(), s.deadLetterTopic(), applicationServer, config.streams()));
-    GraphQueryServer http = null;
-    if (httpServer != null) {
-      HostInfo self = new HostInfo(config.advertisedHost(), httpServer.getAddress().getPort());
-      http = new GraphQueryServer(streams, httpServer, self, Clock.systemUTC());
-    }
-    Analyzer analyzer = new Analyzer(streams, http);
-    streams.setStateListener((now, before) -> {
-      log.info("analyzer streams {} -> {}", before, now);
-      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-        analyzer.stopped.countDown();
+    Duration wait = STATE_RETRY_FIRST;
+    while (true) {
+      KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(s, accessLogPartitions),
+          StreamsProperties.of(config.bootstrapServers(), config.stateDir(), s.deadLetterTopic(), applicationServer,
+              config.streams()));
+      Analyzer analyzer = new Analyzer(streams, null);
+      streams.setStateListener((now, before) -> {
+        log.info("analyzer streams {} -> {}", before, now);
+        if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+          analyzer.stopped.countDown();
+        }
+      });
+      streams.setUncaughtExceptionHandler(e -> {
+        log.error("analyzer stream thread failed; replacing it", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+            .REPLACE_THREAD;
+      });
+      try {
+        streams.start();
+      } catch (ProcessorStateException e) {
+        // Opening the stores of the tasks found on disk failed: a full or read-only state
+        // directory. Exiting would only make a crash loop; the state is safe in the changelog
+        // topics, so wait for the disk and try again (docs/reliability.md, "Faults").
+        streams.close(Duration.ofSeconds(10));
+        stateOpenFailures.incrementAndGet();
+        log.error("cannot open the analyzer's state in {} ({}: {}); a full or read-only disk? Nothing is lost: "
+                + "the state is in Kafka. Trying again in {} s", config.stateDir(), e.getMessage(),
+            rootCause(e).getMessage(), wait.toSeconds());
+        sleep(wait);
+        wait = wait.multipliedBy(2).compareTo(STATE_RETRY_MAX) > 0 ? STATE_RETRY_MAX : wait.multipliedBy(2);
+        continue;
       }
-    });
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("analyzer stream thread failed; replacing it", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-          .REPLACE_THREAD;
-    });
-    streams.start();
+      GraphQueryServer http = null;
+      if (httpServer != null) {
+        HostInfo self = new HostInfo(config.advertisedHost(), httpServer.getAddress().getPort());
+        http = new GraphQueryServer(streams, httpServer, self, Clock.systemUTC());
+      }
+      return started(new Analyzer(streams, http, analyzer.stopped), config);
+    }
+  }
+
+  /** How long the first retry of an unusable state directory waits; it doubles up to the most. */
+  static final Duration STATE_RETRY_FIRST = Duration.ofSeconds(2);
+  static final Duration STATE_RETRY_MAX = Duration.ofSeconds(15);
+  private static final AtomicLong stateOpenFailures = new AtomicLong();
+
+  /** Starts in this process that found the state directory unusable and waited for it. */
+  public static long stateOpenFailures() {
+    return stateOpenFailures.get();
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the state directory", e);
+    }
+  }
+
+  private static Analyzer started(Analyzer analyzer, AnalyzerConfig config) {
+    GraphQueryServer http = analyzer.http;
     if (http != null) {
       http.start();
       log.info("analyzer graph queries on http://{}:{}/graphs", config.advertisedHost(), http.port());

@@ -55,6 +55,60 @@ class AnalyzerIT {
   private static final String SVC = ".bookinfo.svc.cluster.local";
 
   @Test
+  void aStateDirectoryThatCannotBeOpenedIsWaitedForAndNothingIsLost(KafkaCluster kafka, @TempDir Path dir)
+      throws Exception {
+    String logs = kafka.uniqueTopic("access-logs");
+    kafka.createTopic(logs, 2, Map.of());
+    Map<String, String> settings = new HashMap<>(Map.of(
+        "bootstrap.servers", kafka.bootstrapServers(),
+        "access.log.topic", logs,
+        "graph.topic", kafka.uniqueTopic("graphs"),
+        "directory.topic", kafka.uniqueTopic("directory"),
+        "dead.letter.topic", kafka.uniqueTopic("dead"),
+        "http.port", "0",
+        "state.dir", dir.toString(),
+        "streams.application.id", kafka.uniqueTopic("analyzer"),
+        "streams.commit.interval.ms", "200"));
+    produceBookinfo(kafka, logs, 0, 20);
+    Map<String, DependencyGraph> before;
+    try (Analyzer analyzer = Analyzer.start(AnalyzerConfig.fromMap(settings))) {
+      before = awaitCounts(analyzer, 20);
+    }
+    // A store the disk will not let RocksDB open (as when it is full or read-only): its folder
+    // moved aside and a file in its place. Kafka Streams opens the stores it finds on disk as it starts.
+    Path store;
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      store = paths.filter(p -> p.getFileName().toString().equals(
+          io.meshscope.analyzer.streams.AnalyzerSettings.GRAPH_STORE)).findFirst().orElseThrow();
+    }
+    Path aside = store.resolveSibling("moved-aside");
+    java.nio.file.Files.move(store, aside);
+    java.nio.file.Files.writeString(store, "in the way");
+
+    long failuresBefore = Analyzer.stateOpenFailures();
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread starting = new Thread(() -> {
+      try {
+        outcome.set(Analyzer.start(AnalyzerConfig.fromMap(settings)));
+      } catch (RuntimeException e) {
+        outcome.set(e);
+      }
+    });
+    starting.start();
+    Await.until(Duration.ofSeconds(60), () -> Analyzer.stateOpenFailures() > failuresBefore || outcome.get() != null,
+        () -> "no attempt to open the state yet");
+    assertEquals(null, outcome.get(), "it waits for the disk instead of exiting into a crash loop");
+    java.nio.file.Files.delete(store); // the disk is usable again, its data intact
+    java.nio.file.Files.move(aside, store);
+    starting.join(TimeUnit.SECONDS.toMillis(90));
+    assertTrue(outcome.get() instanceof Analyzer, "started once the store could be opened: " + outcome.get());
+    try (Analyzer analyzer = (Analyzer) outcome.get()) {
+      assertEquals(withoutTimestamps(before), withoutTimestamps(awaitCounts(analyzer, 20)),
+          "the state came back from Kafka, counted once");
+    }
+  }
+
+  @Test
   void bookinfoGraphSurvivesARestartWithoutCountingTwice(KafkaCluster kafka, @TempDir Path dir) throws Exception {
     String logs = kafka.uniqueTopic("access-logs");
     kafka.createTopic(logs, 4, Map.of());
