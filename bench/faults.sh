@@ -8,8 +8,8 @@
 #   --rate N       entries per second in all (default 2,000)
 #   --seconds N    traffic per scenario; the fault comes a third of the way in (default 60)
 #   --only REGEX   scenarios whose name matches: none, broker-down, broker-frozen, receiver-sigterm,
-#                  receiver-sigkill,
-#                  analyzer-sigkill-3x, analyzer-sigkill-empty
+#                  receiver-sigkill, analyzer-sigkill-3x, analyzer-sigkill-empty, analyzer-two-one-killed,
+#                  generator-sigkill-3x, disks-full, generator-read-only (these two mount tmpfs: root only)
 # The table goes to stdout and to bench/results/faults.md; each stage's log stays in a temp directory.
 set -euo pipefail
 case " $* " in

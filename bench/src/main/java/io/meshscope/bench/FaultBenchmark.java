@@ -48,9 +48,19 @@ public final class FaultBenchmark {
     FaultRun.Settings settings = new FaultRun.Settings(jar, Files.createTempDirectory("meshscope-faults"), rate,
         proxies, seconds, maxInflight, seed, brokerDown);
     List<FaultRun.Row> rows = new ArrayList<>();
+    Boolean ownDisks = null;
     for (String name : FaultRun.scenarioNames()) {
       if (!name.matches(only)) {
         continue;
+      }
+      if (FaultRun.needsOwnDisks(name)) {
+        if (ownDisks == null) {
+          ownDisks = FaultRun.ownDisksAvailable(settings.workDir().resolve("mount-check"));
+        }
+        if (!ownDisks) {
+          System.err.printf("faults: %s skipped: it mounts tmpfs to fill a disk, which needs root%n", name);
+          continue;
+        }
       }
       System.err.printf("faults: %s (%d entries/s from %d proxies, %d s of traffic)%n", name, rate, proxies, seconds);
       FaultRun.Row row = FaultRun.run(name, settings);

@@ -31,6 +31,8 @@ final class FaultTraffic implements AutoCloseable {
   static final Instant EPOCH = Instant.parse("2026-11-20T10:00:00Z");
   static final String NAMESPACE = "faults";
   static final int CALLEES = 3;
+  /** The most hosts a proxy calls when its hosts grow: fewer than the 97 services, so all distinct. */
+  static final int MAX_CALLEES = 40;
 
   private static final MethodDescriptor<byte[], StreamAccessLogsResponse> RAW =
       AccessLogServiceGrpc.getStreamAccessLogsMethod().toBuilder(EnvoyAlsClient.bytesMarshaller(),
@@ -39,6 +41,8 @@ final class FaultTraffic implements AutoCloseable {
   private final ManagedChannel channel;
   private final int proxies;
   private final int ratePerSecond;
+  /** Every this long each proxy starts calling one more host; 0 for a fixed three. */
+  private final long newHostEveryNanos;
   private final Stream[] streams;
   private final BitSet sent = new BitSet();
   private final AtomicBoolean running = new AtomicBoolean();
@@ -50,9 +54,18 @@ final class FaultTraffic implements AutoCloseable {
   private long reopened;
 
   FaultTraffic(ManagedChannel channel, int proxies, int ratePerSecond) {
+    this(channel, proxies, ratePerSecond, java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param newHostEvery how often each proxy starts calling one more host (up to {@link #MAX_CALLEES}),
+   *     so that Sidecars keep changing while a fault hits the generator; zero for a fixed three
+   */
+  FaultTraffic(ManagedChannel channel, int proxies, int ratePerSecond, java.time.Duration newHostEvery) {
     this.channel = channel;
     this.proxies = proxies;
     this.ratePerSecond = ratePerSecond;
+    this.newHostEveryNanos = newHostEvery.toNanos();
     this.streams = new Stream[proxies];
   }
 
@@ -129,10 +142,15 @@ final class FaultTraffic implements AutoCloseable {
     }
     List<HTTPAccessLogEntry> entries = new ArrayList<>(n);
     // Event time runs with the traffic from a fixed instant: the same on any date.
-    Instant at = EPOCH.plusNanos(System.nanoTime() - startNanos);
+    long elapsed = System.nanoTime() - startNanos;
+    Instant at = EPOCH.plusNanos(elapsed);
+    int callees = newHostEveryNanos == 0 ? CALLEES
+        : (int) Math.min(MAX_CALLEES, CALLEES + elapsed / newHostEveryNanos);
     for (int i = 0; i < n; i++) {
       int seq = first + i;
-      entries.add(Entries.outboundHttp(at, callee(proxy, seq % CALLEES), 8080, "/seq/" + seq, 200));
+      // The newest host first, so that it is called in the batch where it appears.
+      int call = i == 0 ? callees - 1 : seq % callees;
+      entries.add(Entries.outboundHttp(at, callee(proxy, call), 8080, "/seq/" + seq, 200));
     }
     m.getHttpLogsBuilder().addAllLogEntry(entries);
     try {

@@ -77,4 +77,21 @@ class FaultsIT {
   void anAnalyzerKilledAndStartedOnAnEmptyStateDirectoryCountsEveryEntryOnce() throws Exception {
     assertEquals(0, run("analyzer-sigkill-empty").lost());
   }
+
+  @Test
+  void theSurvivorOfTwoAnalyzersAnswersForEveryWorkloadAndCountsExactly() throws Exception {
+    FaultRun.Row row = run("analyzer-two-one-killed");
+    assertEquals(0, row.lost(), row.toString());
+    assertTrue(row.recoverySeconds() > 0 && row.recoverySeconds() < 120, "the survivor answered: " + row);
+  }
+
+  @Test
+  void aGeneratorKilledWhileEmittingMissesNothingRepeatsNothingAndLeavesNoStrayFile() throws Exception {
+    FaultRun.Row row = run("generator-sigkill-3x");
+    assertEquals(0, row.lost(), row.toString());
+    assertTrue(row.sidecarRecords() > 10, "Sidecars kept changing through the kills: " + row);
+    assertEquals(0, row.missed(), "every workload's last Sidecar lists its final graph's hosts: " + row);
+    assertEquals(0, row.reEmitted(), "nothing unchanged was emitted again: " + row);
+    assertEquals(0, row.filesOff(), "the files agree with the topic, and no temporary file is left: " + row);
+  }
 }
