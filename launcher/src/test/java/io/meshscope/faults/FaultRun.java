@@ -303,7 +303,11 @@ public final class FaultRun {
               Thread.sleep(r.nextInt(5_000));
               st.secondAnalyzer.kill();
               long t0 = System.nanoTime();
-              awaitEveryWorkload(st, Duration.ofSeconds(120));
+              long unanswered = awaitEveryWorkload(st, Duration.ofSeconds(120));
+              if (unanswered > 0) {
+                throw new IllegalStateException("while the survivor took over, /graphs closed " + unanswered
+                    + " connection(s) without an answer (it must answer 503 until it can answer in full)");
+              }
               return (System.nanoTime() - t0) / 1e9;
             }, false, true),
         new Scenario("generator-sigkill-3x", "generator SIGKILL 3 times, the first the moment a Sidecar file "
@@ -581,17 +585,23 @@ public final class FaultRun {
     throw new IllegalStateException("no Sidecar was written to " + dir + " in " + timeout);
   }
 
-  /** Until the analyzer on the main port answers with a graph for every proxy's workload. */
-  private static void awaitEveryWorkload(Stages st, Duration timeout) throws Exception {
+  /**
+   * Until the analyzer on the main port answers with a graph for every proxy's workload; returns how
+   * many requests it closed without any answer meanwhile (an answer of 503 is fine: not yet).
+   */
+  private static long awaitEveryWorkload(Stages st, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
+    long unanswered = 0;
     while (System.nanoTime() < deadline) {
       try {
         long have = graphs(st.httpPort).stream().filter(g -> !g.edges().isEmpty()).count();
         if (have >= st.proxies) {
-          return;
+          return unanswered;
         }
-      } catch (IOException notYet) {
-        // rebalancing: the survivor is taking over
+      } catch (NotGraphs notYet) {
+        // 503 while the survivor takes over
+      } catch (IOException noAnswer) {
+        unanswered++;
       }
       Thread.sleep(200);
     }
@@ -687,7 +697,14 @@ public final class FaultRun {
     try {
       return List.of(Json.mapper().readValue(json, DependencyGraph[].class));
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new IOException("not graphs (the analyzer is rebalancing?): " + StageProcess.tail(json, 3), e);
+      throw new NotGraphs("not graphs (the analyzer is rebalancing?): " + StageProcess.tail(json, 3), e);
+    }
+  }
+
+  /** An answer that is not graphs: the analyzer said it cannot answer now. */
+  private static final class NotGraphs extends IOException {
+    NotGraphs(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

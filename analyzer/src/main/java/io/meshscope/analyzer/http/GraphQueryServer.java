@@ -215,10 +215,20 @@ public final class GraphQueryServer implements AutoCloseable {
     return out;
   }
 
-  private HttpResponse<byte[]> fetch(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
+  /**
+   * Asks another instance. One that cannot be reached (killed, and the group has not noticed yet)
+   * is an {@link IllegalStateException}, so the caller answers 503 with its address instead of
+   * closing the connection without a word.
+   */
+  private HttpResponse<byte[]> fetch(HostInfo host, String pathAndQuery) throws InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
         .timeout(Duration.ofSeconds(5)).GET().build();
-    return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException("instance " + host + " cannot be reached (" + e + "); its partitions move to "
+          + "the others once the group notices", e);
+    }
   }
 
   private static void sendJson(HttpExchange ex, int status, byte[] body) throws IOException {
