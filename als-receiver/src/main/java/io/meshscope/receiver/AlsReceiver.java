@@ -11,6 +11,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.meshscope.receiver.domain.IdentityBinding;
 import io.meshscope.receiver.grpc.AccessLogService;
+import io.meshscope.receiver.grpc.StreamLimits;
 import io.meshscope.receiver.grpc.InflightBudget;
 import io.meshscope.receiver.metrics.ReceiverMetrics;
 import io.meshscope.receiver.sink.KafkaRecordSink;
@@ -19,6 +20,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,8 +46,11 @@ public final class AlsReceiver implements AutoCloseable {
   private final ExecutorService workers;
   private volatile boolean closed;
 
+  private final AccessLogService service;
+
   private AlsReceiver(Server server, RecordSink sink, HealthStatusManager health, HTTPServer metricsServer,
-      ReceiverMetrics metrics, int drainSeconds, ExecutorService workers) {
+      ReceiverMetrics metrics, int drainSeconds, ExecutorService workers, AccessLogService service) {
+    this.service = service;
     this.workers = workers;
     this.server = server;
     this.sink = sink;
@@ -75,7 +80,8 @@ public final class AlsReceiver implements AutoCloseable {
   public static AlsReceiver start(ReceiverConfig config, ServerBuilder<?> builder, RecordSink sink,
       ReceiverMetrics metrics) {
     AccessLogService service = new AccessLogService(sink, new InflightBudget(config.maxInflightRecords()), metrics,
-        Clock.systemUTC(), peerIdentity(config));
+        Clock.systemUTC(), peerIdentity(config), new StreamLimits(Duration.ofSeconds(config.messageTimeoutSeconds()),
+        config.maxStreamsPerClient()));
     HealthStatusManager health = new HealthStatusManager();
     // As many workers as cores: the work is CPU-bound, and a thread per stream (gRPC's default
     // cached pool) makes hundreds of threads contend for the producer's partition locks.
@@ -102,7 +108,7 @@ public final class AlsReceiver implements AutoCloseable {
     health.setStatus("envoy.service.accesslog.v3.AccessLogService", ServingStatus.SERVING);
     log.info("als-receiver listening for Envoy ALS on port {}{}", server.getPort(),
         metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
-    return new AlsReceiver(server, sink, health, metricsServer, metrics, config.drainSeconds(), workers);
+    return new AlsReceiver(server, sink, health, metricsServer, metrics, config.drainSeconds(), workers, service);
   }
 
   /** Where each stream's authenticated identity comes from, when identities are bound at all. */
@@ -177,6 +183,7 @@ public final class AlsReceiver implements AutoCloseable {
       server.shutdownNow();
     }
     workers.shutdown();
+    service.close();
     sink.flush();
     sink.close();
     if (metricsServer != null) {

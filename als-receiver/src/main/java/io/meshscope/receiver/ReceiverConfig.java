@@ -24,6 +24,9 @@ import java.util.TreeSet;
  * @param maxInflightRecords records taken from Envoy but not yet acknowledged by Kafka; past it, streams pause
  * @param flowControlWindowBytes HTTP/2 flow-control window per stream: what a paused stream may still buffer
  * @param drainSeconds how long shutdown waits for open streams to finish
+ * @param maxStreamsPerClient streams one client (its authenticated identity, else its IP) may keep open
+ * @param messageTimeoutSeconds how long a message may take to arrive once its first bytes came, while the
+ *     receiver is ready to read it; past it, its stream is closed (a slow-drip client holds memory)
  * @param tlsCert server certificate chain (PEM); with tlsKey, turns TLS on
  * @param tlsKey server private key (PEM)
  * @param tlsClientCa CA bundle (PEM) that client certificates must chain to; turns mTLS on, and with
@@ -43,6 +46,8 @@ public record ReceiverConfig(
     long maxInflightRecords,
     int flowControlWindowBytes,
     int drainSeconds,
+    int messageTimeoutSeconds,
+    int maxStreamsPerClient,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     Optional<Path> tlsClientCa,
@@ -54,10 +59,18 @@ public record ReceiverConfig(
   public static final String DEFAULT_TOPIC = Topics.ACCESS_LOGS;
   public static final int DEFAULT_GRPC_PORT = 9001;
   public static final int DEFAULT_METRICS_PORT = 9102;
-  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+  /**
+   * Envoy's ALS flushes at 16 KiB by default ({@code buffer_size_bytes}): this leaves 16 times that,
+   * and equals the flow-control window, so a message dripped and never finished holds no more than a
+   * stream the receiver paused (docs/reliability.md, "Resource attacks").
+   */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
   public static final int DEFAULT_MAX_INFLIGHT_RECORDS = 20_000;
   public static final int DEFAULT_FLOW_CONTROL_WINDOW_BYTES = 256 * 1024;
   public static final int DEFAULT_DRAIN_SECONDS = 10;
+  public static final int DEFAULT_MESSAGE_TIMEOUT_SECONDS = 10;
+  /** Envoy keeps one ALS stream per worker thread and log: a gateway on a 96-core node with two logs, 192. */
+  public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 256;
   public static final String DEFAULT_TRUST_DOMAINS = "cluster.local";
 
   public ReceiverConfig {
@@ -72,6 +85,12 @@ public record ReceiverConfig(
     if (flowControlWindowBytes < 65_535) {
       throw new IllegalArgumentException("flow.control.window.bytes must be at least 65535 (HTTP/2's initial window), was "
           + flowControlWindowBytes);
+    }
+    if (maxStreamsPerClient < 1) {
+      throw new IllegalArgumentException("max.streams.per.client must be at least 1, was " + maxStreamsPerClient);
+    }
+    if (messageTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("message.timeout.seconds must be at least 1, was " + messageTimeoutSeconds);
     }
     if (maxInflightRecords < 1) {
       throw new IllegalArgumentException("max.inflight.records must be at least 1, was " + maxInflightRecords);
@@ -120,6 +139,8 @@ public record ReceiverConfig(
         s.integer("max.inflight.records", DEFAULT_MAX_INFLIGHT_RECORDS),
         s.integer("flow.control.window.bytes", DEFAULT_FLOW_CONTROL_WINDOW_BYTES),
         s.integer("drain.seconds", DEFAULT_DRAIN_SECONDS),
+        s.integer("message.timeout.seconds", DEFAULT_MESSAGE_TIMEOUT_SECONDS),
+        s.integer("max.streams.per.client", DEFAULT_MAX_STREAMS_PER_CLIENT),
         Optional.ofNullable(s.text("tls.cert")).map(Path::of),
         Optional.ofNullable(s.text("tls.key")).map(Path::of),
         Optional.ofNullable(s.text("tls.client.ca")).map(Path::of),
@@ -133,7 +154,8 @@ public record ReceiverConfig(
   /** Every default, plaintext, on the given ports. */
   public static ReceiverConfig defaults(String bootstrapServers, int grpcPort, int metricsPort) {
     return new ReceiverConfig(bootstrapServers, DEFAULT_TOPIC, grpcPort, metricsPort, DEFAULT_MAX_MESSAGE_BYTES,
-        DEFAULT_MAX_INFLIGHT_RECORDS, DEFAULT_FLOW_CONTROL_WINDOW_BYTES, DEFAULT_DRAIN_SECONDS, Optional.empty(),
+        DEFAULT_MAX_INFLIGHT_RECORDS, DEFAULT_FLOW_CONTROL_WINDOW_BYTES, DEFAULT_DRAIN_SECONDS,
+        DEFAULT_MESSAGE_TIMEOUT_SECONDS, DEFAULT_MAX_STREAMS_PER_CLIENT, Optional.empty(),
         Optional.empty(), Optional.empty(), trustDomains(DEFAULT_TRUST_DOMAINS), false, Map.of());
   }
 
@@ -160,6 +182,7 @@ public record ReceiverConfig(
     return "bootstrap.servers=" + bootstrapServers + " topic=" + topic + " grpc.port=" + grpcPort
         + " metrics.port=" + metricsPort + " max.message.bytes=" + maxMessageBytes
         + " max.inflight.records=" + maxInflightRecords + " flow.control.window.bytes=" + flowControlWindowBytes
+        + " message.timeout.seconds=" + messageTimeoutSeconds + " max.streams.per.client=" + maxStreamsPerClient
         + " tls=" + (tlsCert.isPresent()
         ? (tlsClientCa.isPresent() ? "mtls" : "tls") : "off") + " identity.binding="
         + (behindSidecar ? "x-forwarded-client-cert" : tlsClientCa.isPresent() ? "client-certificate" : "off")

@@ -17,6 +17,7 @@ import io.meshscope.kafka.embedded.EmbeddedKafkaBroker;
 import io.meshscope.kafka.embedded.EmbeddedKafkaConfig;
 import io.meshscope.kit.TopicAdmin;
 import java.nio.charset.StandardCharsets;
+import io.meshscope.client.simulate.SlowDrip;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +87,7 @@ public final class AttackBenchmark {
       String target = "127.0.0.1:" + grpc;
       Process others = null;
       StringBuilder report = new StringBuilder();
+      StringBuilder dripReport = new StringBuilder();
       try {
         ReceiverBenchmark.awaitMetrics(url, receiver, receiverLog);
         others = Processes.java(work.resolve("others.log"), Processes.jvmOptions(List.of("-Xmx512m"),
@@ -98,16 +100,17 @@ public final class AttackBenchmark {
         report.append(String.format("%nmeshscope receiver under attack, %s, %d cores; others: 64 synthetic proxies "
             + "at %,d entries/s; receiver JVM %s%n", Instant.now(), Runtime.getRuntime().availableProcessors(), rate,
             String.join(" ", jvm)));
-        report.append(String.format("%-44s %14s %8s %16s %14s %10s %12s%n", "phase", "others entries/s", "ratio",
-            "attacker entries/s", "peak heap MiB", "rejected", "open streams"));
+        report.append(String.format("%-44s %14s %8s %16s %14s %13s %10s %12s%n", "phase", "others entries/s", "ratio",
+            "attacker entries/s", "peak heap MiB", "peak RSS MiB", "rejected", "open streams"));
         Phase base = phase("no attack", null, url, target, phaseSeconds, receiver, others);
         List<Phase> phases = new ArrayList<>(List.of(base));
         List<Map.Entry<String, Attack>> attacks = List.of(
-            Map.entry(String.format("%,d streams that open and never send", idle),
+            Map.entry(String.format("%,d streams that open and never send, 100 pods", idle),
                 (Attack) (t, n) -> idleStreams(t, idle)),
             Map.entry("oversized messages (5 MiB), 4 senders", (Attack) (t, n) -> oversized(t)),
             Map.entry("gzip bombs (16 MiB unpacked), 2 senders", (Attack) (t, n) -> bombs(t)),
-            Map.entry("one client flooding on 16 streams", (Attack) AttackBenchmark::flood));
+            Map.entry("one client flooding on 16 streams", (Attack) AttackBenchmark::flood),
+            Map.entry(String.format("slow drip, one pod, %d streams more every 5 s", DRIP_CONNECTIONS * DRIP_STREAMS), (Attack) (t, n) -> slowDrip(t, dripReport)));
         for (Map.Entry<String, Attack> a : attacks) {
           phases.add(phase(a.getKey(), a.getValue(), url, target, phaseSeconds, receiver, others));
         }
@@ -117,6 +120,7 @@ public final class AttackBenchmark {
         // the two phases without attack, never their mean.
         double baseline = Math.max(base.othersRate(), after.othersRate());
         phases.forEach(p -> report.append(p.row(baseline)));
+        report.append(dripReport);
       } finally {
         if (others != null) {
           others.destroy();
@@ -131,12 +135,61 @@ public final class AttackBenchmark {
     }
   }
 
-  private record Phase(String name, double othersRate, double attackerRate, double peakHeap, double rejected,
-      double openStreams) {
+  private record Phase(String name, double othersRate, double attackerRate, double peakHeap, double peakRss,
+      double rejected, double openStreams) {
     String row(double baseline) {
-      return String.format("%-44s %14.0f %8.2f %16.0f %14.0f %10.0f %12.0f%n", name, othersRate,
-          othersRate / baseline, attackerRate, peakHeap / (1 << 20), rejected, openStreams);
+      return String.format("%-44s %14.0f %8.2f %16.0f %14.0f %13.0f %10.0f %12.0f%n", name, othersRate,
+          othersRate / baseline, attackerRate, peakHeap / (1 << 20), peakRss / (1 << 20), rejected, openStreams);
     }
+  }
+
+  static final int DRIP_CONNECTIONS = 4;
+  static final int DRIP_STREAMS = 16;
+  /** Just under the receiver's default --max-message-bytes: the most a dripped message can hold. */
+  static final int DRIP_MESSAGE = 256 * 1024 - 64;
+  /** The slow-drip attacker's own address: one pod, apart from the others on 127.0.0.1. */
+  static final String DRIP_FROM = "127.0.0.2";
+
+
+  /**
+   * Streams that send all of a large message but its last byte and hold it there (see {@link
+   * SlowDrip}); a fresh set every 5 s, as an attacker whose streams are closed opens new ones.
+   */
+  private static AutoCloseable slowDrip(String target, StringBuilder report) throws Exception {
+    String[] hostPort = target.split(":");
+    List<SlowDrip> drips = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.ScheduledExecutorService every = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor();
+    every.scheduleAtFixedRate(() -> {
+      try {
+        drips.add(SlowDrip.start(hostPort[0], Integer.parseInt(hostPort[1]),
+            java.net.InetAddress.getByName(DRIP_FROM), DRIP_CONNECTIONS, DRIP_STREAMS, DRIP_MESSAGE));
+      } catch (java.io.IOException e) {
+        System.out.println("bench: slow drip could not connect: " + e);
+      }
+    }, 0, 5, TimeUnit.SECONDS);
+    return () -> {
+      every.shutdownNow();
+      report.append(String.format("slow drip: %d sets of %d streams; %,d MiB of unfinished messages handed to "
+              + "the receiver; %d streams closed by it%n", drips.size(), DRIP_CONNECTIONS * DRIP_STREAMS,
+          drips.stream().mapToLong(SlowDrip::bytesSent).sum() >> 20,
+          drips.stream().mapToLong(SlowDrip::streamsReset).sum()));
+      drips.forEach(SlowDrip::close);
+    };
+  }
+
+  /** The resident memory of a process, heap and direct buffers and all; 0 where /proc is not there. */
+  static double rss(Process p) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Double.parseDouble(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return 0;
   }
 
   private static Phase phase(String name, Attack attack, String url, String target, int seconds, Process receiver,
@@ -153,6 +206,7 @@ public final class AttackBenchmark {
       long attacker0 = attackerEntries.get();
       long t0 = System.nanoTime();
       double peakHeap = 0;
+      double peakRss = 0;
       double openStreams = 0;
       while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)) {
         if (!receiver.isAlive() || !others.isAlive()) {
@@ -160,6 +214,7 @@ public final class AttackBenchmark {
         }
         String m = Processes.get(url);
         peakHeap = Math.max(peakHeap, Processes.metric(m, "jvm_memory_used_bytes{area=\"heap\"}"));
+        peakRss = Math.max(peakRss, rss(receiver));
         openStreams = Math.max(openStreams, Processes.metric(m, "meshscope_receiver_open_streams"));
         Thread.sleep(200);
       }
@@ -167,7 +222,7 @@ public final class AttackBenchmark {
       double elapsed = (System.nanoTime() - t0) / 1e9;
       double others1 = Processes.metric(m1, "meshscope_receiver_entries_produced_total") - produced0
           - (attackerEntries.get() - attacker0);
-      return new Phase(name, others1 / elapsed, (attackerEntries.get() - attacker0) / elapsed, peakHeap,
+      return new Phase(name, others1 / elapsed, (attackerEntries.get() - attacker0) / elapsed, peakHeap, peakRss,
           Processes.metric(m1, "meshscope_receiver_rejected_total") - rejected0, openStreams);
     } finally {
       running.close();
@@ -179,24 +234,21 @@ public final class AttackBenchmark {
         .maxInboundMessageSize(1 << 20).build();
   }
 
-  private static AutoCloseable idleStreams(String target, int streams) {
-    List<ManagedChannel> channels = new ArrayList<>();
-    List<ClientCall<byte[], StreamAccessLogsResponse>> calls = new ArrayList<>();
-    int perChannel = 100;
-    for (int i = 0; i < streams; i++) {
-      if (i % perChannel == 0) {
-        channels.add(channel(target));
-      }
-      ClientCall<byte[], StreamAccessLogsResponse> call =
-          channels.get(channels.size() - 1).newCall(RAW, CallOptions.DEFAULT);
-      call.start(new ClientCall.Listener<>() {}, new Metadata());
-      calls.add(call);
+  /**
+   * Streams that open and never send, 100 per connection, each connection from a loopback address of
+   * its own as from a pod of its own: the receiver caps the streams of one client
+   * ({@code --max-streams-per-client}), and this phase is about many clients.
+   */
+  private static AutoCloseable idleStreams(String target, int streams) throws Exception {
+    String[] hostPort = target.split(":");
+    List<SlowDrip> idle = new ArrayList<>();
+    for (int c = 0; c * 100 < streams; c++) {
+      idle.add(SlowDrip.start(hostPort[0], Integer.parseInt(hostPort[1]),
+          java.net.InetAddress.getByName("127.0.1." + (1 + c % 250)), 1, Math.min(100, streams - c * 100), 0));
     }
-    return () -> {
-      calls.forEach(c -> c.cancel("phase over", null));
-      channels.forEach(ManagedChannel::shutdownNow);
-    };
+    return () -> idle.forEach(SlowDrip::close);
   }
+
 
   /** Threads that send one message per stream, wait for the receiver's answer, and start again. */
   private static AutoCloseable senders(String target, int threads, byte[] message, CallOptions options) {

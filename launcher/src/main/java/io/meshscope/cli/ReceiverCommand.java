@@ -57,6 +57,19 @@ final class ReceiverCommand implements Callable<Integer> {
       description = "On shutdown, how long open streams may finish (MESHSCOPE_DRAIN_SECONDS). Default: ${DEFAULT-VALUE}.")
   int drainSeconds;
 
+  @Option(names = "--message-timeout-seconds",
+      defaultValue = "${env:MESHSCOPE_MESSAGE_TIMEOUT_SECONDS:-" + ReceiverConfig.DEFAULT_MESSAGE_TIMEOUT_SECONDS + "}",
+      description = "How long a message may take to arrive once it started, while the receiver is ready for it; "
+          + "past it the stream is closed (slow-drip clients) (MESHSCOPE_MESSAGE_TIMEOUT_SECONDS). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int messageTimeoutSeconds;
+
+  @Option(names = "--max-streams-per-client",
+      defaultValue = "${env:MESHSCOPE_MAX_STREAMS_PER_CLIENT:-" + ReceiverConfig.DEFAULT_MAX_STREAMS_PER_CLIENT + "}",
+      description = "Streams one client (its authenticated SPIFFE ID, else its IP) may keep open; more are refused "
+          + "(MESHSCOPE_MAX_STREAMS_PER_CLIENT). Default: ${DEFAULT-VALUE}.")
+  int maxStreamsPerClient;
+
   @Option(names = "--tls-cert", defaultValue = "${env:MESHSCOPE_TLS_CERT}",
       description = "Server certificate chain, PEM; with --tls-key turns TLS on (MESHSCOPE_TLS_CERT).")
   Path tlsCert;
@@ -96,7 +109,7 @@ final class ReceiverCommand implements Callable<Integer> {
 
   ReceiverConfig config() {
     return new ReceiverConfig(bootstrapServers, topic, grpcPort, metricsPort, maxMessageBytes, maxInflight,
-        flowControlWindow, drainSeconds, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
+        flowControlWindow, drainSeconds, messageTimeoutSeconds, maxStreamsPerClient, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
         Optional.ofNullable(tlsClientCa), ReceiverConfig.trustDomains(trustDomains), behindSidecar, producer);
   }
 }

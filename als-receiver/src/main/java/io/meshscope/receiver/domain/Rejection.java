@@ -11,6 +11,10 @@ import java.util.Locale;
 public enum Rejection {
   /** A gRPC message larger than the configured limit; the stream is closed. */
   MESSAGE_TOO_LARGE,
+  /** A gRPC message that started and did not finish arriving within the time limit; the stream is closed. */
+  SLOW_MESSAGE,
+  /** A stream over the number one client may keep open; refused before it is read. */
+  TOO_MANY_STREAMS,
   /** Bytes that do not parse as a StreamAccessLogsMessage (including invalid UTF-8); the stream is closed. */
   MALFORMED_PROTOBUF,
   /** A message with neither HTTP nor TCP entries. */

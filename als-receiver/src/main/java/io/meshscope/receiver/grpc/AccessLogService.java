@@ -21,6 +21,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.meshscope.receiver.domain.FieldValues;
 import io.meshscope.receiver.domain.IdentityBinding;
 import io.meshscope.receiver.domain.Rejection;
 import io.meshscope.receiver.metrics.ReceiverMetrics;
@@ -71,6 +72,10 @@ public final class AccessLogService implements BindableService {
   private final Clock clock;
   private final PeerIdentity peerIdentity;
   private final AtomicLong streamIds = new AtomicLong();
+  private final SlowMessageGuard guard;
+  private final StreamsPerClient perClient;
+  private final int maxStreamsPerClient;
+  private final AtomicLong refusedStreams = new AtomicLong();
 
   public AccessLogService(RecordSink sink, InflightBudget budget, ReceiverMetrics metrics, Clock clock) {
     this(sink, budget, metrics, clock, PeerIdentity.OFF);
@@ -78,11 +83,25 @@ public final class AccessLogService implements BindableService {
 
   public AccessLogService(RecordSink sink, InflightBudget budget, ReceiverMetrics metrics, Clock clock,
       PeerIdentity peerIdentity) {
+    this(sink, budget, metrics, clock, peerIdentity, StreamLimits.DEFAULTS);
+  }
+
+  /** @param limits what one client may make the receiver hold */
+  public AccessLogService(RecordSink sink, InflightBudget budget, ReceiverMetrics metrics, Clock clock,
+      PeerIdentity peerIdentity, StreamLimits limits) {
     this.sink = sink;
     this.budget = budget;
     this.metrics = metrics;
     this.clock = clock;
     this.peerIdentity = peerIdentity;
+    this.guard = new SlowMessageGuard(limits.messageTimeout(), budget, this::streamClosed);
+    this.perClient = new StreamsPerClient(limits.maxStreamsPerClient());
+    this.maxStreamsPerClient = limits.maxStreamsPerClient();
+  }
+
+  /** Stops the slow-message timer. */
+  public void close() {
+    guard.close();
   }
 
   @Override
@@ -96,25 +115,40 @@ public final class AccessLogService implements BindableService {
     ServerServiceDefinition definition = ServerServiceDefinition.builder(AccessLogServiceGrpc.SERVICE_NAME)
         .addMethod(method, ServerCalls.asyncClientStreamingCall(this::streamAccessLogs))
         .build();
-    return ServerInterceptors.intercept(definition, new PeerInterceptor(peerIdentity.source()));
+    return ServerInterceptors.intercept(definition, new PeerInterceptor(peerIdentity.source(), this));
   }
 
-  /** Counts streams that gRPC closes for a message over the size limit. */
+  /**
+   * Times each stream's messages ({@link SlowMessageGuard}), and counts streams closed for a message
+   * over the size limit (gRPC closes those itself) or too slow to arrive.
+   */
   public ServerStreamTracer.Factory streamTracer() {
     return new ServerStreamTracer.Factory() {
       @Override
       public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-        return new ServerStreamTracer() {
-          @Override
-          public void streamClosed(Status status) {
-            if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-              metrics.rejected(Rejection.MESSAGE_TOO_LARGE);
-              log.warn("closed a stream for an oversized message: {}", status.getDescription());
-            }
-          }
-        };
+        return guard.watch(fullMethodName, headers);
       }
     };
+  }
+
+  private void refused(String client) {
+    metrics.rejected(Rejection.TOO_MANY_STREAMS);
+    long n = refusedStreams.incrementAndGet();
+    if (n % 1_000 == 1) {
+      log.warn("refused a stream from {}: it has {} open, the most one client may ({} refused so far)",
+          FieldValues.forLog(client), perClient.open(client), n);
+    }
+  }
+
+  private void streamClosed(Status status, boolean slow) {
+    if (slow) {
+      metrics.rejected(Rejection.SLOW_MESSAGE);
+      log.warn("closed a stream whose message was still incomplete: {}", status.getDescription());
+    } else if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+        && !String.valueOf(status.getDescription()).contains("open streams from this client")) {
+      metrics.rejected(Rejection.MESSAGE_TOO_LARGE);
+      log.warn("closed a stream for an oversized message: {}", status.getDescription());
+    }
   }
 
   private StreamObserver<Incoming> streamAccessLogs(StreamObserver<StreamAccessLogsResponse> response) {
@@ -125,15 +159,21 @@ public final class AccessLogService implements BindableService {
     String authenticated = AUTHENTICATED.get();
     AccessLogStream stream = new AccessLogStream(id, PEER.get() == null ? "unknown" : PEER.get(), call, sink, budget,
         metrics, clock, peerIdentity.binding(), authenticated == null || authenticated.isEmpty() ? null : authenticated);
+    SlowMessageGuard.Watch watch = SlowMessageGuard.WATCH.get();
+    if (watch != null) {
+      watch.attach(stream::closeSlow);
+    }
     call.request(1);
     return stream;
   }
 
   private static final class PeerInterceptor implements ServerInterceptor {
     private final PeerIdentity.Source source;
+    private final AccessLogService service;
 
-    PeerInterceptor(PeerIdentity.Source source) {
+    PeerInterceptor(PeerIdentity.Source source, AccessLogService service) {
       this.source = source;
+      this.service = service;
     }
 
     @Override
@@ -149,7 +189,47 @@ public final class AccessLogService implements BindableService {
       if (source != PeerIdentity.Source.NONE) {
         ctx = ctx.withValue(AUTHENTICATED, authenticated == null ? "" : authenticated);
       }
-      return Contexts.interceptCall(ctx, call, headers, next);
+      String client = authenticated != null && !authenticated.isEmpty() ? authenticated : host(remote);
+      if (!service.perClient.tryOpen(client)) {
+        service.refused(client);
+        call.close(Status.RESOURCE_EXHAUSTED.withDescription("more than " + service.maxStreamsPerClient
+            + " open streams from this client"), new Metadata());
+        return new ServerCall.Listener<>() { };
+      }
+      ServerCall.Listener<Q> listener;
+      try {
+        listener = Contexts.interceptCall(ctx, call, headers, next);
+      } catch (RuntimeException e) {
+        service.perClient.close(client);
+        throw e;
+      }
+      java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+      Runnable release = () -> {
+        if (counted.getAndSet(false)) {
+          service.perClient.close(client);
+        }
+      };
+      return new io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+        @Override
+        public void onComplete() {
+          release.run();
+          super.onComplete();
+        }
+
+        @Override
+        public void onCancel() {
+          release.run();
+          super.onCancel();
+        }
+      };
+    }
+
+    /** The address without its port: a client's connections come from many ports. */
+    private static String host(SocketAddress remote) {
+      if (remote instanceof java.net.InetSocketAddress inet) {
+        return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+      }
+      return remote == null ? "in-process" : remote.toString();
     }
 
     /** The SPIFFE URI SAN of the client's leaf certificate; null without one, or with several. */

@@ -46,6 +46,8 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
   private StreamIdentity identity;
   private long entries;
   private boolean closed;
+  /** gRPC calls the observer methods one at a time; the slow-message guard is another thread. */
+  private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
   AccessLogStream(long id, String peer, ServerCallStreamObserver<StreamAccessLogsResponse> call, RecordSink sink,
       InflightBudget budget, ReceiverMetrics metrics, Clock clock, IdentityBinding binding, String authenticated) {
@@ -62,6 +64,15 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
 
   @Override
   public void onNext(AccessLogService.Incoming incoming) {
+    lock.lock();
+    try {
+      onNextLocked(incoming);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void onNextLocked(AccessLogService.Incoming incoming) {
     if (incoming.tooLarge()) {
       // Closed with RESOURCE_EXHAUSTED, as gRPC closes an oversized message that was not
       // compressed: the service's stream tracer counts and logs both the same way.
@@ -132,6 +143,15 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
 
   @Override
   public void onError(Throwable t) {
+    lock.lock();
+    try {
+      onErrorLocked(t);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void onErrorLocked(Throwable t) {
     end();
     Status status = Status.fromThrowable(t);
     if (status.getCode() == Status.Code.CANCELLED) {
@@ -144,10 +164,37 @@ final class AccessLogStream implements StreamObserver<AccessLogService.Incoming>
 
   @Override
   public void onCompleted() {
+    lock.lock();
+    try {
+      onCompletedLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void onCompletedLocked() {
     end();
     log.debug("stream {} from {} completed after {} entries", id, peer, entries);
     call.onNext(StreamAccessLogsResponse.getDefaultInstance());
     call.onCompleted();
+  }
+
+  /**
+   * Closes the stream for a message too slow to arrive ({@link SlowMessageGuard}), from the guard's
+   * thread. A stream busy with a message is not stuck in one: if it holds the lock, it is skipped.
+   */
+  void closeSlow(Status status) {
+    if (lock.tryLock()) {
+      try {
+        if (!closed) {
+          log.warn("stream {} from {}: closed after {} entries, {}", id, peer, entries, status.getDescription());
+          end();
+          call.onError(status.asRuntimeException());
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   private void end() {

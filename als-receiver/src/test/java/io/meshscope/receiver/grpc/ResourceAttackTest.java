@@ -19,6 +19,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.meshscope.client.simulate.Entries;
 import io.meshscope.client.simulate.EnvoyAlsClient;
+import io.meshscope.client.simulate.SlowDrip;
 import io.meshscope.kafka.test.Await;
 import io.meshscope.receiver.AlsReceiver;
 import io.meshscope.receiver.ReceiverConfig;
@@ -131,7 +132,9 @@ class ResourceAttackTest {
 
   @Test
   void streamsThatOpenAndNeverSendHoldNothingBack() throws Exception {
-    start(Map.of());
+    // Every client here is 127.0.0.1: as if each stream were its own pod, the per-client cap is
+    // lifted (the cap is the next test's).
+    start(Map.of("max.streams.per.client", "100000"));
     ManagedChannel idle = channel();
     MethodDescriptor<byte[], StreamAccessLogsResponse> raw = AccessLogServiceGrpc.getStreamAccessLogsMethod()
         .toBuilder(EnvoyAlsClient.bytesMarshaller(),
@@ -179,5 +182,55 @@ class ResourceAttackTest {
     assertEquals(1_000, byWorkload.get("bookinfo/productpage").get(), "the other client's entries all arrive");
     assertEquals(160_000, byWorkload.get("bookinfo/flood").get());
     System.out.printf("1,000 entries of another client took %d ms during a flood of 160,000%n", ms);
+  }
+
+  @Test
+  void streamsThatDripAMessageAndStopAreClosedAndOthersGoOn() throws Exception {
+    start(Map.of("message.timeout.seconds", "1"));
+    // Four streams each send all of a 200 KiB message but its last byte, and stop: gRPC would hold
+    // the 800 KiB for as long as they stay.
+    try (SlowDrip drip = SlowDrip.start("127.0.0.1", receiver.port(), 1, 4, 200 << 10)) {
+      Await.until(Duration.ofSeconds(30), () -> metrics.rejectedCount(Rejection.SLOW_MESSAGE) == 4,
+          () -> "closed as slow: " + metrics.rejectedCount(Rejection.SLOW_MESSAGE) + ", bytes dripped "
+              + drip.bytesSent());
+      assertTrue(drip.bytesSent() >= 4 * ((200 << 10) - 1), "the messages had all but arrived: " + drip.bytesSent());
+      Await.until(Duration.ofSeconds(10), () -> metrics.openStreams() == 0,
+          () -> "open streams: " + metrics.openStreams());
+      assertEquals(0, metrics.rejectedCount(Rejection.MESSAGE_TOO_LARGE), "slow is not counted as too large");
+    }
+    sendAs(channel(), "productpage", 10);
+    assertEquals(10, sent.get(), "the receiver serves the next stream");
+  }
+
+  @Test
+  void oneClientCannotKeepMoreStreamsOpenThanItsShare() throws Exception {
+    start(Map.of("max.streams.per.client", "8"));
+    ManagedChannel greedy = channel();
+    MethodDescriptor<byte[], StreamAccessLogsResponse> raw = AccessLogServiceGrpc.getStreamAccessLogsMethod()
+        .toBuilder(EnvoyAlsClient.bytesMarshaller(),
+            AccessLogServiceGrpc.getStreamAccessLogsMethod().getResponseMarshaller()).build();
+    List<io.grpc.Status> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<ClientCall<byte[], StreamAccessLogsResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ClientCall<byte[], StreamAccessLogsResponse> call = greedy.newCall(raw, CallOptions.DEFAULT);
+      call.start(new ClientCall.Listener<>() {
+        @Override
+        public void onClose(io.grpc.Status status, Metadata trailers) {
+          refused.add(status);
+        }
+      }, new Metadata());
+      calls.add(call);
+    }
+    Await.until(Duration.ofSeconds(30), () -> refused.size() == 12 && metrics.openStreams() == 8,
+        () -> "refused " + refused.size() + ", open " + metrics.openStreams());
+    assertTrue(refused.stream().allMatch(st -> st.getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED), refused.toString());
+    assertEquals(12, metrics.rejectedCount(Rejection.TOO_MANY_STREAMS));
+    assertEquals(0, metrics.rejectedCount(Rejection.MESSAGE_TOO_LARGE), "a refused stream is not an oversized one");
+
+    // Closing its streams gives the client its share back.
+    calls.forEach(c -> c.cancel("done", null));
+    Await.until(Duration.ofSeconds(30), () -> metrics.openStreams() == 0, () -> "open: " + metrics.openStreams());
+    sendAs(channel(), "productpage", 10);
+    assertEquals(10, sent.get());
   }
 }
