@@ -54,21 +54,26 @@ class AnalyzerIT {
   private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
   private static final String SVC = ".bookinfo.svc.cluster.local";
 
-  @Test
-  void aStateDirectoryThatCannotBeOpenedIsWaitedForAndNothingIsLost(KafkaCluster kafka, @TempDir Path dir)
-      throws Exception {
-    String logs = kafka.uniqueTopic("access-logs");
-    kafka.createTopic(logs, 2, Map.of());
-    Map<String, String> settings = new HashMap<>(Map.of(
+  /** An analyzer of its own on {@code logs}: topics and application id no other test shares. */
+  private static Map<String, String> settings(KafkaCluster kafka, String logs) {
+    return new HashMap<>(Map.of(
         "bootstrap.servers", kafka.bootstrapServers(),
         "access.log.topic", logs,
         "graph.topic", kafka.uniqueTopic("graphs"),
         "directory.topic", kafka.uniqueTopic("directory"),
         "dead.letter.topic", kafka.uniqueTopic("dead"),
         "http.port", "0",
-        "state.dir", dir.toString(),
         "streams.application.id", kafka.uniqueTopic("analyzer"),
         "streams.commit.interval.ms", "200"));
+  }
+
+  @Test
+  void aStateDirectoryThatCannotBeOpenedIsWaitedForAndNothingIsLost(KafkaCluster kafka, @TempDir Path dir)
+      throws Exception {
+    String logs = kafka.uniqueTopic("access-logs");
+    kafka.createTopic(logs, 2, Map.of());
+    Map<String, String> settings = settings(kafka, logs);
+    settings.put("state.dir", dir.toString());
     produceBookinfo(kafka, logs, 0, 20);
     Map<String, DependencyGraph> before;
     try (Analyzer analyzer = Analyzer.start(AnalyzerConfig.fromMap(settings))) {
@@ -112,15 +117,7 @@ class AnalyzerIT {
   void bookinfoGraphSurvivesARestartWithoutCountingTwice(KafkaCluster kafka, @TempDir Path dir) throws Exception {
     String logs = kafka.uniqueTopic("access-logs");
     kafka.createTopic(logs, 4, Map.of());
-    Map<String, String> settings = new HashMap<>(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(),
-        "access.log.topic", logs,
-        "graph.topic", kafka.uniqueTopic("graphs"),
-        "directory.topic", kafka.uniqueTopic("directory"),
-        "dead.letter.topic", kafka.uniqueTopic("dead"),
-        "http.port", "0",
-        "streams.application.id", kafka.uniqueTopic("analyzer"),
-        "streams.commit.interval.ms", "200"));
+    Map<String, String> settings = settings(kafka, logs);
 
     produceBookinfo(kafka, logs, 0, 100);
     Map<String, DependencyGraph> before;

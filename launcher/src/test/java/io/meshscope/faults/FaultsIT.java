@@ -1,6 +1,7 @@
 package io.meshscope.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -38,7 +39,8 @@ class FaultsIT {
     assertEquals(0, row.duplicated(), "nothing is on Kafka twice: " + row);
     assertEquals(row.onTopic(), row.inGraphs(), "the graphs count every entry on Kafka once: " + row);
     assertEquals(0, row.graphsDiffer(), "and per caller and host too: " + row);
-    assertEquals("", row.note(), row.note());
+    // The note also reports what a fault did (where a generator kill landed): only a harness bug fails.
+    assertFalse(row.note().contains("harness bug"), row.note());
     return row;
   }
 

@@ -59,14 +59,8 @@ class SidecarGeneratorIT {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (SidecarGenerator generator = SidecarGenerator.start(options, Clock.systemUTC(),
         (d, f) -> published.add(d), registry)) {
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-          new ByteArraySerializer())) {
-        for (DependencyGraph g : Bookinfo.all()) {
-          producer.send(new ProducerRecord<>(graphTopic, g.workload().key(),
-              Topics.dependencyGraphs().valueSerde().serializer().serialize(graphTopic, g)));
-        }
+      try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+        sendBookinfo(producer, graphTopic);
         DependencyGraph gateway = new DependencyGraph(1, WorkloadRef.of("istio-system", "istio-ingressgateway",
             Map.of("app", "istio-ingressgateway")), "router", 1, SEEN, SEEN, SEEN,
             List.of(), List.of(), 1, null);
@@ -143,14 +137,8 @@ class SidecarGeneratorIT {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (SidecarGenerator generator = SidecarGenerator.start(options, Clock.systemUTC(), (d, f) -> files.add(f),
         registry)) {
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-          new ByteArraySerializer())) {
-        for (DependencyGraph g : Bookinfo.all()) {
-          producer.send(new ProducerRecord<>(graphTopic, g.workload().key(),
-              Topics.dependencyGraphs().valueSerde().serializer().serialize(graphTopic, g)));
-        }
+      try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+        sendBookinfo(producer, graphTopic);
       }
       awaitCount(files, 4);
       files.forEach(f -> assertNull(f, "nothing could be written"));
@@ -172,6 +160,20 @@ class SidecarGeneratorIT {
       }
       assertEquals(0, gauge(registry, "meshscope_generator_files_behind_topic", null));
       Await.until(Duration.ofSeconds(30), () -> Files.exists(out.resolve("mesh-report.md")), () -> "no report file");
+    }
+  }
+
+  private static KafkaProducer<String, byte[]> producer(KafkaCluster kafka) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Bookinfo's four workload graphs, as the analyzer publishes them. */
+  private static void sendBookinfo(KafkaProducer<String, byte[]> producer, String graphTopic) {
+    for (DependencyGraph g : Bookinfo.all()) {
+      producer.send(new ProducerRecord<>(graphTopic, g.workload().key(),
+          Topics.dependencyGraphs().valueSerde().serializer().serialize(graphTopic, g)));
     }
   }
 

@@ -50,6 +50,11 @@ class ResourceAttackTest {
 
   private static final Instant T = Instant.parse("2026-11-20T10:15:30Z");
 
+  /** Envoy's method with bytes for messages: streams that send nothing, or what a test writes. */
+  private static final MethodDescriptor<byte[], StreamAccessLogsResponse> RAW =
+      AccessLogServiceGrpc.getStreamAccessLogsMethod().toBuilder(EnvoyAlsClient.bytesMarshaller(),
+          AccessLogServiceGrpc.getStreamAccessLogsMethod().getResponseMarshaller()).build();
+
   private final AtomicLong sent = new AtomicLong();
   private final Map<String, AtomicLong> byWorkload = new ConcurrentHashMap<>();
   private final ReceiverMetrics metrics = new ReceiverMetrics();
@@ -136,9 +141,7 @@ class ResourceAttackTest {
     // lifted (the cap is the next test's).
     start(Map.of("max.streams.per.client", "100000"));
     ManagedChannel idle = channel();
-    MethodDescriptor<byte[], StreamAccessLogsResponse> raw = AccessLogServiceGrpc.getStreamAccessLogsMethod()
-        .toBuilder(EnvoyAlsClient.bytesMarshaller(),
-            AccessLogServiceGrpc.getStreamAccessLogsMethod().getResponseMarshaller()).build();
+    MethodDescriptor<byte[], StreamAccessLogsResponse> raw = RAW;
     int streams = 2_000;
     List<ClientCall<byte[], StreamAccessLogsResponse>> calls = new ArrayList<>();
     for (int i = 0; i < streams; i++) {
@@ -206,9 +209,7 @@ class ResourceAttackTest {
   void oneClientCannotKeepMoreStreamsOpenThanItsShare() throws Exception {
     start(Map.of("max.streams.per.client", "8"));
     ManagedChannel greedy = channel();
-    MethodDescriptor<byte[], StreamAccessLogsResponse> raw = AccessLogServiceGrpc.getStreamAccessLogsMethod()
-        .toBuilder(EnvoyAlsClient.bytesMarshaller(),
-            AccessLogServiceGrpc.getStreamAccessLogsMethod().getResponseMarshaller()).build();
+    MethodDescriptor<byte[], StreamAccessLogsResponse> raw = RAW;
     List<io.grpc.Status> refused = java.util.Collections.synchronizedList(new ArrayList<>());
     List<ClientCall<byte[], StreamAccessLogsResponse>> calls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
