@@ -59,8 +59,11 @@ class FaultsIT {
   @Test
   void aReceiverStoppedGentlyProducesEverythingItRead() throws Exception {
     FaultRun.Row row = run("receiver-sigterm");
-    assertEquals(0, row.lost(), row.toString());
     assertTrue(row.receiverRead() > 0, row.toString());
+    // Envoy never ends its ALS streams, so the drain ends by cancelling them; what a proxy sends in
+    // the moment before it learns of the cancel never reaches the receiver (ALS has no
+    // acknowledgement). Usually nothing, at most a batch per proxy: a fifth of a second of traffic.
+    assertTrue(row.lost() <= settings.rate() / 5, "lost more than the cancel's moment: " + row);
     assertEquals(row.receiverRead(), row.receiverProduced(), "the drain produced all it read: " + row);
   }
 
