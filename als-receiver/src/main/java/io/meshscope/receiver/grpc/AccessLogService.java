@@ -140,12 +140,11 @@ public final class AccessLogService implements BindableService {
     }
   }
 
-  private void streamClosed(Status status, boolean slow) {
-    if (slow) {
+  private void streamClosed(Status status, SlowMessageGuard.Closed by) {
+    if (by == SlowMessageGuard.Closed.SLOW) {
       metrics.rejected(Rejection.SLOW_MESSAGE);
       log.warn("closed a stream whose message was still incomplete: {}", status.getDescription());
-    } else if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
-        && !String.valueOf(status.getDescription()).contains("open streams from this client")) {
+    } else if (by == SlowMessageGuard.Closed.OTHERWISE && status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
       metrics.rejected(Rejection.MESSAGE_TOO_LARGE);
       log.warn("closed a stream for an oversized message: {}", status.getDescription());
     }
@@ -191,6 +190,10 @@ public final class AccessLogService implements BindableService {
       }
       String client = authenticated != null && !authenticated.isEmpty() ? authenticated : host(remote);
       if (!service.perClient.tryOpen(client)) {
+        SlowMessageGuard.Watch watch = SlowMessageGuard.WATCH.get();
+        if (watch != null) {
+          watch.refused();
+        }
         service.refused(client);
         call.close(Status.RESOURCE_EXHAUSTED.withDescription("more than " + service.maxStreamsPerClient
             + " open streams from this client"), new Metadata());

@@ -34,7 +34,10 @@ final class SlowMessageGuard implements AutoCloseable {
   private final LongSupplier nanoTime;
   private final Set<Watch> open = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
-  private final java.util.function.BiConsumer<Status, Boolean> onClosed;
+  private final java.util.function.BiConsumer<Status, Closed> onClosed;
+
+  /** Who ended a stream: gRPC or the peer, this guard (too slow), or the per-client cap before it began. */
+  enum Closed { OTHERWISE, SLOW, REFUSED }
 
   /** What the guard does with a stream it closes. */
   interface Closer {
@@ -42,14 +45,14 @@ final class SlowMessageGuard implements AutoCloseable {
   }
 
   /**
-   * @param onClosed told of every stream's end: its status, and whether the guard closed it
+   * @param onClosed told of every stream's end: its status, and who ended it
    */
-  SlowMessageGuard(Duration limit, InflightBudget budget, java.util.function.BiConsumer<Status, Boolean> onClosed) {
+  SlowMessageGuard(Duration limit, InflightBudget budget, java.util.function.BiConsumer<Status, Closed> onClosed) {
     this(limit, budget, onClosed, System::nanoTime, true);
   }
 
   /** @param schedule whether a timer checks; tests call {@link #check} themselves */
-  SlowMessageGuard(Duration limit, InflightBudget budget, java.util.function.BiConsumer<Status, Boolean> onClosed,
+  SlowMessageGuard(Duration limit, InflightBudget budget, java.util.function.BiConsumer<Status, Closed> onClosed,
       LongSupplier nanoTime, boolean schedule) {
     this.onClosed = onClosed;
     this.limitNanos = limit.toNanos();
@@ -73,7 +76,7 @@ final class SlowMessageGuard implements AutoCloseable {
     /** When the message in progress started; 0 when none is. */
     private volatile long startedAt;
     private volatile Closer closer;
-    private volatile boolean closedSlow;
+    private volatile Closed closedBy = Closed.OTHERWISE;
 
     @Override
     public Context filterContext(Context context) {
@@ -93,7 +96,12 @@ final class SlowMessageGuard implements AutoCloseable {
     @Override
     public void streamClosed(Status status) {
       open.remove(this);
-      onClosed.accept(status, closedSlow);
+      onClosed.accept(status, closedBy);
+    }
+
+    /** The stream was refused before it began ({@link StreamsPerClient}): its end is not a message's fault. */
+    void refused() {
+      closedBy = Closed.REFUSED;
     }
 
     /** The stream the handler made for this call: what the guard closes. */
@@ -126,7 +134,7 @@ final class SlowMessageGuard implements AutoCloseable {
       Closer closer = w.closer;
       if (started != 0 && now - started > limitNanos && closer != null) {
         w.startedAt = 0;
-        w.closedSlow = true;
+        w.closedBy = Closed.SLOW;
         closer.closeSlow(Status.RESOURCE_EXHAUSTED.withDescription("a message took more than "
             + TimeUnit.NANOSECONDS.toSeconds(limitNanos) + " s to arrive after its first bytes"));
         closed++;

@@ -20,7 +20,8 @@ class SlowMessageGuardTest {
   private final InflightBudget budget = new InflightBudget(10);
   private final List<String> endings = new ArrayList<>();
   private final SlowMessageGuard guard = new SlowMessageGuard(Duration.ofSeconds(10), budget,
-      (status, slow) -> endings.add(status.getCode() + (slow ? " slow" : "")), now::get, false);
+      (status, by) -> endings.add(status.getCode() + (by == SlowMessageGuard.Closed.SLOW ? " slow" : "")), now::get,
+      false);
 
   private SlowMessageGuard.Watch stream(List<Status> closed) {
     SlowMessageGuard.Watch w = guard.watch("envoy.service.accesslog.v3.AccessLogService/StreamAccessLogs",
