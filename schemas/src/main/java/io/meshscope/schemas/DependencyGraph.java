@@ -18,6 +18,10 @@ import java.util.List;
  *     selector in {@code workload} selects every one of them
  * @param selectorConflict why no selector selects every instance (their name labels differ), or
  *     null; then {@code workload.selector} is empty and no Sidecar is emitted
+ * @param mode the Sidecar mode the workload's pods ask for with {@code sidecar.meshscope.io/mode}
+ *     ({@code adaptive}, {@code recommend} or {@code off}), or null: the generator's config decides
+ * @param modeSource where {@code mode} came from, e.g. {@code label sidecar.meshscope.io/mode on 3 of 3 pods},
+ *     or why a value was ignored; null when no pod says anything
  */
 public record DependencyGraph(
     int schemaVersion,
@@ -30,9 +34,19 @@ public record DependencyGraph(
     List<Edge> edges,
     List<RejectedHost> rejected,
     int instances,
-    String selectorConflict) {
+    String selectorConflict,
+    String mode,
+    String modeSource) {
 
   public static final int CURRENT_VERSION = 1;
+
+  /** A graph whose pods ask for no mode. */
+  public DependencyGraph(int schemaVersion, WorkloadRef workload, String role, long revision, Instant updatedAt,
+      Instant windowStart, Instant windowEnd, List<Edge> edges, List<RejectedHost> rejected, int instances,
+      String selectorConflict) {
+    this(schemaVersion, workload, role, revision, updatedAt, windowStart, windowEnd, edges, rejected, instances,
+        selectorConflict, null, null);
+  }
 
   public DependencyGraph {
     Collections2.requireVersion(schemaVersion, "DependencyGraph");

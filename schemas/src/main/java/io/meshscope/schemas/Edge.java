@@ -16,6 +16,9 @@ import java.util.Set;
  *     {@code passthrough-authority}, {@code inbound-peer-metadata}
  * @param urgent a call the current Sidecar blocked ({@code BlackHoleCluster}, {@code NR}): it must
  *     reach the Sidecar without waiting for the debounce
+ * @param fallbackLastSeen event time of the latest entry that showed the call going through the
+ *     fallback egress proxy (adaptive mode), or null when it never did: once the Sidecar lists the
+ *     host, a later one means the Sidecar is not applied yet or does not route the call
  */
 public record Edge(
     String host,
@@ -25,7 +28,14 @@ public record Edge(
     Set<Integer> ports,
     Set<String> protocols,
     Set<String> provenance,
-    boolean urgent) {
+    boolean urgent,
+    Instant fallbackLastSeen) {
+
+  /** An edge never seen through the fallback egress proxy. */
+  public Edge(String host, Instant firstSeen, Instant lastSeen, long count, Set<Integer> ports,
+      Set<String> protocols, Set<String> provenance, boolean urgent) {
+    this(host, firstSeen, lastSeen, count, ports, protocols, provenance, urgent, null);
+  }
 
   public Edge {
     Collections2.requireText(host, "edge.host");

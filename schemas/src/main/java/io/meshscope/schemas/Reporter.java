@@ -14,6 +14,9 @@ import java.util.Map;
  * @param pod pod name, when known
  * @param ips the proxy's instance IPs ({@code INSTANCE_IPS}, else the node id's IP)
  * @param labels the pod's labels as the proxy announced them
+ * @param annotations the pod's annotations under {@code sidecar.meshscope.io/} as the proxy announced
+ *     them ({@code ANNOTATIONS}); meshscope's own only, since a pod's others can be large and say
+ *     nothing to it
  */
 public record Reporter(
     String role,
@@ -24,12 +27,23 @@ public record Reporter(
     Map<String, String> labels,
     String istioVersion,
     String clusterId,
-    String serviceAccount) {
+    String serviceAccount,
+    Map<String, String> annotations) {
+
+  /** The prefix of the pod labels and annotations that meshscope reads: {@code sidecar.meshscope.io/mode}. */
+  public static final String MESHSCOPE_PREFIX = "sidecar.meshscope.io/";
 
   public Reporter {
     Collections2.requireText(role, "reporter.role");
     Collections2.require(workload, "reporter.workload");
     ips = Collections2.list(ips);
     labels = Collections2.sortedMap(labels);
+    annotations = Collections2.sortedMap(annotations);
+  }
+
+  /** A reporter whose pod carries no meshscope annotation. */
+  public Reporter(String role, String nodeId, WorkloadRef workload, String pod, List<String> ips,
+      Map<String, String> labels, String istioVersion, String clusterId, String serviceAccount) {
+    this(role, nodeId, workload, pod, ips, labels, istioVersion, clusterId, serviceAccount, Map.of());
   }
 }

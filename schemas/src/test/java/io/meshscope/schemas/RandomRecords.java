@@ -51,7 +51,7 @@ public final class RandomRecords {
   public static Reporter reporter(Random random) {
     return new Reporter(text(random, 1, 10), maybe(random),
         WorkloadRef.of(text(random, 1, 12), text(random, 1, 12), map(random)), maybe(random), list(random),
-        map(random), maybe(random), maybe(random), maybe(random));
+        map(random), maybe(random), maybe(random), maybe(random), map(random));
   }
 
   public static PeerMetadata peer(Random random) {

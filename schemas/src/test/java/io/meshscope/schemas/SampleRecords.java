@@ -26,7 +26,8 @@ public final class SampleRecords {
         Map.of("app", "productpage", "version", "v1", "service.istio.io/canonical-name", "productpage"),
         "1.30.3",
         "Kubernetes",
-        "bookinfo-productpage");
+        "bookinfo-productpage",
+        Map.of("sidecar.meshscope.io/mode", "adaptive"));
     return new AccessRecord(
         AccessRecord.CURRENT_VERSION,
         T0,
@@ -61,9 +62,9 @@ public final class SampleRecords {
 
   public static DependencyGraph dependencyGraph() {
     Edge reviews = new Edge("reviews.bookinfo.svc.cluster.local", T0, T1, 42, Set.of(9080), Set.of("HTTP"),
-        Set.of("outbound-cluster", "passthrough-authority"), false);
+        Set.of("outbound-cluster", "fallback-authority"), false, T0);
     Edge blocked = new Edge("api.example.com", T1, T1, 1, Set.of(443), Set.of("TCP"),
-        Set.of("blackhole"), true);
+        Set.of("blackhole"), true, T0);
     return new DependencyGraph(
         DependencyGraph.CURRENT_VERSION,
         productpage(),
@@ -75,7 +76,9 @@ public final class SampleRecords {
         List.of(blocked, reviews),
         List.of(new RejectedHost("10.0.0.1", "ip-literal", 3, T1)),
         2,
-        "no name label is on every instance: app=productpage on 1 of 2");
+        "no name label is on every instance: app=productpage on 1 of 2",
+        "adaptive",
+        "annotation sidecar.meshscope.io/mode on 2 of 2 pods");
   }
 
   public static SidecarRecommendation sidecarRecommendation() {
@@ -91,7 +94,9 @@ public final class SampleRecords {
         T1,
         "recommend",
         "apiVersion: networking.istio.io/v1\nkind: Sidecar\n",
-        new ChangeSummary("change", List.of(added), List.of(removed), 2, new WhatIf(120, 4, 96.7), List.of("api.example.com"), 3));
+        new ChangeSummary("change", List.of(added), List.of(removed), 2, new WhatIf(120, 4, 96.7), List.of("api.example.com"), 3,
+            List.of("./ratings.bookinfo.svc.cluster.local")),
+        "generator config (mode)");
   }
 
   public static MeshReport meshReport() {

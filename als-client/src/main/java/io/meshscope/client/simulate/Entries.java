@@ -31,6 +31,12 @@ public final class Entries {
    */
   public static StreamAccessLogsMessage.Identifier identity(String role, String namespace, String app,
       String version, String pod, String ip) {
+    return identity(role, namespace, app, version, pod, ip, Map.of());
+  }
+
+  /** As {@link #identity(String, String, String, String, String, String)}, the pod carrying {@code annotations}. */
+  public static StreamAccessLogsMessage.Identifier identity(String role, String namespace, String app,
+      String version, String pod, String ip, Map<String, String> annotations) {
     Struct.Builder labels = Struct.newBuilder()
         .putFields("app", string(app))
         .putFields("service.istio.io/canonical-name", string(app));
@@ -46,6 +52,7 @@ public final class Entries {
         .putFields("ISTIO_VERSION", string("1.30.3"))
         .putFields("CLUSTER_ID", string("Kubernetes"))
         .putFields("SERVICE_ACCOUNT", string("bookinfo-" + app))
+        .putFields("ANNOTATIONS", Value.newBuilder().setStructValue(struct(annotations)).build())
         .build();
     Node node = Node.newBuilder()
         .setId(role + "~" + ip + "~" + pod + "." + namespace + "~" + namespace + ".svc.cluster.local")
@@ -76,6 +83,30 @@ public final class Entries {
             .setResponseHeadersBytes(180)
             .setResponseBodyBytes(1024))
         .build();
+  }
+
+  /**
+   * The caller's entry for an HTTP call that its adaptive Sidecar sent to the fallback egress proxy:
+   * no route knew {@code host}, so the catch-all virtual host {@code allow_any} sent it to
+   * {@code outbound|80||<fallback>} with the authority unchanged (docs/adaptive.md, "What is learned").
+   */
+  public static HTTPAccessLogEntry throughFallback(Instant start, String host, int port, String path,
+      String fallbackHost) {
+    HTTPAccessLogEntry direct = outboundHttp(start, host, port, path, 200);
+    return direct.toBuilder().setCommonProperties(direct.getCommonProperties().toBuilder()
+        .setUpstreamCluster("outbound|80||" + fallbackHost)
+        .setRouteName("allow_any")
+        .setUpstreamRemoteAddress(address("10.44.0.3", 8080))).build();
+  }
+
+  /**
+   * The fallback's own sidecar's inbound entry for such a call: {@code inbound|8080||}, the caller in
+   * peer metadata and SAN, the authority the caller used.
+   */
+  public static HTTPAccessLogEntry fallbackInbound(Instant start, String authority, String callerNs,
+      String callerApp, String callerVersion, String callerPod, String callerIp) {
+    HTTPAccessLogEntry e = inboundHttp(start, 8080, "/", callerNs, callerApp, callerVersion, callerPod, callerIp);
+    return e.toBuilder().setRequest(e.getRequest().toBuilder().setAuthority(authority)).build();
   }
 
   /** An outbound TCP connection, e.g. ratings to mongodb on 27017. */

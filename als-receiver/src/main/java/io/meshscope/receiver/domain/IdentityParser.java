@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * {@code WORKLOAD_NAME}, {@code LABELS}, {@code INSTANCE_IPS}, ... (Istio 1.2+), or the labels
  * flattened at the top level (with the annotations), {@code CONFIG_NAMESPACE}, {@code POD_NAME} and
  * {@code ISTIO_META_INSTANCE_IPS} of Istio 1.1 and 1.2, whose gateways carry no labels at all and
- * are named by {@code node.cluster}.
+ * are named by {@code node.cluster}. Of the pod's annotations ({@code ANNOTATIONS}) only meshscope's
+ * own ({@code sidecar.meshscope.io/...}) are kept.
  */
 public final class IdentityParser {
 
@@ -109,7 +110,8 @@ public final class IdentityParser {
         labels,
         FieldValues.checked(Structs.string(meta, "ISTIO_VERSION"), rejections),
         FieldValues.checked(Structs.string(meta, "CLUSTER_ID"), rejections),
-        FieldValues.checked(Structs.string(meta, "SERVICE_ACCOUNT"), rejections));
+        FieldValues.checked(Structs.string(meta, "SERVICE_ACCOUNT"), rejections),
+        Structs.stringMap(Structs.struct(meta, "ANNOTATIONS"), Reporter.MESHSCOPE_PREFIX, rejections));
     String logName = FieldValues.checked(identifier.getLogName(), rejections);
     return new StreamIdentity(reporter, logName, rejections);
   }

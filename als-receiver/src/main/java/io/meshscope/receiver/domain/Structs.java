@@ -28,12 +28,21 @@ final class Structs {
    * and counted.
    */
   static Map<String, String> stringMap(Struct struct, List<Rejection> rejections) {
+    return stringMap(struct, "", rejections);
+  }
+
+  /**
+   * As {@link #stringMap(Struct, List)}, only the keys that start with {@code prefix}: a pod's other
+   * annotations (kubectl's last-applied configuration, for one) can be long, and are neither read
+   * nor counted as rejections.
+   */
+  static Map<String, String> stringMap(Struct struct, String prefix, List<Rejection> rejections) {
     Map<String, String> out = new TreeMap<>();
     if (struct == null) {
       return out;
     }
     for (Map.Entry<String, Value> e : struct.getFieldsMap().entrySet()) {
-      if (e.getValue().getKindCase() != Value.KindCase.STRING_VALUE) {
+      if (e.getValue().getKindCase() != Value.KindCase.STRING_VALUE || !e.getKey().startsWith(prefix)) {
         continue;
       }
       String key = FieldValues.checked(e.getKey(), 317, Rejection.FIELD_TOO_LONG, rejections);

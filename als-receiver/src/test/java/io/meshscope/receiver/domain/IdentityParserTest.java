@@ -154,6 +154,19 @@ class IdentityParserTest {
   }
 
   @Test
+  void keepsOnlyMeshscopesOwnAnnotationsAndDoesNotCountTheOthers() {
+    Struct meta = withLabels(Map.of("app", "cart")).getNode().getMetadata().toBuilder()
+        .putFields("ANNOTATIONS", Value.newBuilder().setStructValue(Entries.struct(Map.of(
+            "sidecar.meshscope.io/mode", "adaptive",
+            "kubectl.kubernetes.io/last-applied-configuration", "{" + "\"x\": 1, ".repeat(400) + "}",
+            "prometheus.io/scrape", "true"))).build()).build();
+    StreamIdentity id = IdentityParser.parse(Identifier.newBuilder().setNode(Node.newBuilder()
+        .setId("sidecar~10.0.0.1~cart-v1-abc.shop~shop.svc.cluster.local").setMetadata(meta)).build());
+    assertEquals(Map.of("sidecar.meshscope.io/mode", "adaptive"), id.reporter().annotations());
+    assertEquals(List.of(), id.rejections(), "a long annotation of someone else's is not a rejection");
+  }
+
+  @Test
   void unknownNodeTypeIsOther() {
     Node node = Node.newBuilder().setId("gizmo~1.2.3.4~p.shop~shop.svc.cluster.local")
         .setMetadata(Struct.newBuilder().putFields("WORKLOAD_NAME", str("g"))).build();

@@ -220,7 +220,7 @@ public final class AccessRecordReader {
       new Field("role", Kind.STRING), new Field("nodeId", Kind.STRING), new Field("workload", Kind.WORKLOAD),
       new Field("pod", Kind.STRING), new Field("ips", Kind.STRINGS), new Field("labels", Kind.MAP),
       new Field("istioVersion", Kind.STRING), new Field("clusterId", Kind.STRING),
-      new Field("serviceAccount", Kind.STRING)};
+      new Field("serviceAccount", Kind.STRING), new Field("annotations", Kind.MAP)};
   static final Field[] WORKLOAD = {
       new Field("namespace", Kind.STRING), new Field("name", Kind.STRING), new Field("selector", Kind.MAP)};
   static final Field[] CLUSTER = {
@@ -255,7 +255,8 @@ public final class AccessRecordReader {
       case PEER -> new PeerMetadata((String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
           (String) v[5], (Map<String, String>) v[6]);
       case REPORTER -> new Reporter((String) v[0], (String) v[1], (WorkloadRef) v[2], (String) v[3],
-          (List<String>) v[4], (Map<String, String>) v[5], (String) v[6], (String) v[7], (String) v[8]);
+          (List<String>) v[4], (Map<String, String>) v[5], (String) v[6], (String) v[7], (String) v[8],
+          (Map<String, String>) v[9]);
       default -> throw new IllegalArgumentException(kind + " is not an object");
     };
   }
