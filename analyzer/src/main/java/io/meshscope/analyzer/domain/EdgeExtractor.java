@@ -20,12 +20,18 @@ import java.util.stream.Collectors;
 /**
  * The rules that turn an access record into observations about workloads (docs/architecture.md, "Edge rules"):
  * outbound clusters, passthrough authorities, blocked calls (urgent), inbound entries seen from the
- * server side, and calls relayed by the mesh's fallback egress proxy, where the caller is the proxy's
- * downstream peer. Pure: IP and namespace knowledge comes in through a {@link Directory}.
+ * server side, and calls that an adaptive Sidecar sent through the mesh's fallback egress proxy
+ * (docs/adaptive.md, "What is learned"): from the caller's own entry, whose authority or SNI names
+ * the host it meant, and from the fallback's inbound entry, whose downstream peer is the caller.
+ * Nothing is ever learned for the fallback itself. Pure: IP and namespace knowledge comes in through
+ * a {@link Directory}.
  */
 public final class EdgeExtractor {
 
   private static final String WAYPOINT_ROLE = "waypoint";
+  private static final String GATEWAY_ROLE = "router";
+  /** The route of Istio's catch-all virtual host, which an adaptive Sidecar points at the fallback. */
+  static final String FALLBACK_ROUTE = "allow_any";
 
   /** A certificate's account that several workloads run as: which of them called cannot be told. */
   static final String AMBIGUOUS_ACCOUNT = "ambiguous-service-account";
@@ -37,6 +43,8 @@ public final class EdgeExtractor {
   private final HostNormalizer hosts;
   private final Set<String> egressProxies;
   private final Set<String> egressProxyNames;
+  /** The fallbacks' service hosts ({@code name.namespace.svc.<mesh domain>}), as callers' clusters name them. */
+  private final Set<String> egressProxyHosts;
   private final Duration announcedWithin;
 
   /**
@@ -52,6 +60,13 @@ public final class EdgeExtractor {
     this.egressProxies = Set.copyOf(egressProxies);
     this.egressProxyNames = egressProxies.stream().map(p -> p.substring(p.lastIndexOf('/') + 1))
         .collect(Collectors.toUnmodifiableSet());
+    this.egressProxyHosts = egressProxies.stream()
+        .map(p -> p.substring(p.indexOf('/') + 1) + "." + p.substring(0, p.indexOf('/')) + ".svc." + hosts.meshDomain())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private boolean isEgressProxy(WorkloadRef w) {
+    return egressProxyNames.contains(w.name()) && egressProxies.contains(w.key());
   }
 
   public List<Observation> extract(AccessRecord r, Directory directory) {
@@ -69,6 +84,9 @@ public final class EdgeExtractor {
     // already, say it, so that its graph (and Sidecar) is there. That observation also says which
     // instance reported, so that the selector can select them all.
     Instance instance = Instance.of(reporter);
+    if (instance != null && isEgressProxy(self)) {
+      instance = instance.withMode(ModeRequest.FALLBACK_PROXY);
+    }
     for (int i = 0; i < out.size(); i++) {
       Observation o = out.get(i);
       // Nearly always the reporter's own object: compared by identity before field by field.
@@ -89,7 +107,16 @@ public final class EdgeExtractor {
     String kind = cluster == null ? "other" : cluster.kind();
     boolean noRoute = r.responseFlags().contains("NR");
     // By name first: building the key of every reporter to find the one or two proxies was waste.
-    boolean viaEgressProxy = egressProxyNames.contains(self.name()) && egressProxies.contains(self.key());
+    boolean viaEgressProxy = isEgressProxy(self);
+    if (viaEgressProxy && !GATEWAY_ROLE.equals(reporter.role())) {
+      fallbackEntry(out, r, self, at, directory);
+      return;
+    }
+    if ("outbound".equals(kind) && egressProxyHosts.contains(cluster.host())
+        && (r.request() == null || FALLBACK_ROUTE.equals(r.routeName()))) {
+      throughFallback(out, r, self, reporter.role(), at, directory);
+      return;
+    }
 
     Caller caller = viaEgressProxy ? downstreamCaller(r, at, directory) : new Caller(self, reporter.role(), null);
     if (caller.workload() == null && !"inbound".equals(kind)) {
@@ -142,6 +169,62 @@ public final class EdgeExtractor {
   }
 
   /**
+   * The caller's own entry for a call its adaptive Sidecar sent to the fallback egress proxy, because
+   * no route or listener of it knew the host: the HTTP authority, else the TLS SNI, is the host it
+   * meant. Plain TCP names none: the original destination ({@code downstream_local_address}) is kept
+   * visible as a refused value (docs/adaptive.md, "What cannot work"). An HTTP call is one only when
+   * Istio's catch-all route {@code allow_any} sent it: a call to the fallback's own name has a route
+   * of its own, and is an ordinary edge.
+   */
+  private void throughFallback(List<Observation> out, AccessRecord r, WorkloadRef self, String role, Instant at,
+      Directory directory) {
+    Caller caller = new Caller(self, role, null);
+    String authority = r.request() == null ? null : r.request().authority();
+    if (authority != null) {
+      HostNormalizer.Result meant = hosts.fromAuthority(authority, self.namespace(), directory::isNamespace);
+      addEdge(out, caller, at, meant, port(authority, r.downstreamLocalAddress()), r.protocol(), "fallback-authority",
+          false);
+    } else if (r.requestedServerName() != null) {
+      addEdge(out, caller, at, hosts.fromServerName(r.requestedServerName(), self.namespace(), directory::isNamespace),
+          localPort(r.downstreamLocalAddress()), r.protocol(), "fallback-sni", false);
+    } else {
+      String where = r.downstreamLocalAddress() == null ? "" : r.downstreamLocalAddress();
+      out.add(Observation.rejected(self, role, at, where, "tcp-through-fallback"));
+    }
+  }
+
+  /**
+   * An entry of the fallback egress proxy's own sidecar (docs/adaptive.md, "What is learned"). Its
+   * inbound HTTP entries are calls that callers' adaptive Sidecars sent it: the downstream peer is
+   * the caller and the authority the host it meant, secondhand evidence. Its outbound entries are
+   * the calls it makes on their behalf, under its own name: nothing to learn, for anyone.
+   */
+  private void fallbackEntry(List<Observation> out, AccessRecord r, WorkloadRef self, Instant at,
+      Directory directory) {
+    UpstreamCluster cluster = r.upstreamCluster();
+    String authority = r.request() == null ? null : r.request().authority();
+    if (cluster == null || !"inbound".equals(cluster.kind()) || authority == null) {
+      return; // the onward call, or TLS and TCP relayed as bytes: the caller's own entry tells those
+    }
+    Caller caller = downstreamCaller(r, at, directory);
+    if (caller.workload() == null) {
+      // The caller's own entry, on its identity-bound stream, names the host too; the fallback's
+      // graph keeps who could not be told.
+      out.add(Observation.rejected(self, r.reporter().role(), at,
+          caller.unresolved() == null ? "" : caller.unresolved(), caller.reason()));
+      return;
+    }
+    if (isEgressProxy(caller.workload())) {
+      return;
+    }
+    HostNormalizer.Result meant = hosts.fromAuthority(authority, caller.workload().namespace(), directory::isNamespace);
+    if (meant.host() != null && egressProxyHosts.contains(meant.host())) {
+      return;
+    }
+    addEdge(out, caller, at, meant, port(authority, null), r.protocol(), "egress-gateway", false);
+  }
+
+  /**
    * A request whose authority is another host than its cluster's went through a route that a
    * VirtualService (or an alias) made for that authority: Envoy sends a request to an
    * {@code outbound|} cluster only when a virtual host of its route table matched the authority,
@@ -189,6 +272,9 @@ public final class EdgeExtractor {
 
   private void inbound(List<Observation> out, AccessRecord r, WorkloadRef self, Instant at, Directory directory) {
     Caller caller = downstreamCaller(r, at, directory);
+    if (caller.workload() != null && isEgressProxy(caller.workload())) {
+      return; // the fallback calling on a caller's behalf: that caller's entries say who meant it
+    }
     if (caller.workload() == null && AMBIGUOUS_ACCOUNT.equals(caller.reason())) {
       // Several workloads run as the caller's account: the callee's graph says so rather than guess.
       out.add(Observation.rejected(self, r.reporter().role(), at, caller.unresolved(), caller.reason()));
@@ -228,6 +314,10 @@ public final class EdgeExtractor {
   public Optional<Observation> resolvePending(Observation pending, Directory directory) {
     List<String> sans = pending.reason() == null ? List.of() : List.of(pending.reason());
     Caller caller = byAddress(pending.value(), sans, pending.at(), directory);
+    if (caller.workload() != null && isEgressProxy(caller.workload())) {
+      // Resolved, to the fallback: nothing is learned for it, and nothing is left to resolve.
+      return Optional.of(Observation.presence(pending.workload(), pending.role(), pending.at()));
+    }
     if (caller.workload() != null) {
       return Optional.of(Observation.edge(caller.workload(), caller.role(), pending.at(), pending.host(),
           pending.port(), pending.protocol(), caller.provenance(), false));

@@ -63,6 +63,12 @@ public final class GraphMerge {
   static final Set<String> SECONDHAND =
       Set.of("inbound-peer-metadata", "inbound-ip", "inbound-peer-certificate", "egress-gateway");
 
+  /**
+   * Provenance of a call that went through the fallback egress proxy of an adaptive Sidecar: the
+   * caller's own entry for it, or the fallback's (docs/adaptive.md, "What is learned").
+   */
+  public static final Set<String> THROUGH_FALLBACK = Set.of("fallback-authority", "fallback-sni", "egress-gateway");
+
   // Sets of ports, protocols and provenance come in few combinations across a mesh. Edges that
   // merging makes or changes share one copy of each: merging reads an edge's sets for every
   // observation, and its own copies, scattered over the heap, missed the CPU cache (a few percent
@@ -103,10 +109,11 @@ public final class GraphMerge {
       // A known instance with the same labels is stamped again only every minute of event time:
       // aging compares it with the TTL, days, and a new map per record was waste.
       if (known == null || !known.nameLabels().equals(o.instance().nameLabels())
+          || !java.util.Objects.equals(known.mode(), o.instance().mode())
           || o.at().isAfter(known.lastSeen().plus(INSTANCE_RESTAMP))) {
         Instant lastSeen = known != null && known.lastSeen().isAfter(o.at()) ? known.lastSeen() : o.at();
         instances = withInstance(instances, o.instance().id(),
-            new GraphState.InstanceState(o.instance().nameLabels(), lastSeen));
+            new GraphState.InstanceState(o.instance().nameLabels(), lastSeen, o.instance().mode()));
         workload = selecting(workload, instances);
       }
     } else if (instances.isEmpty() && o.workload() != workload && !o.workload().selector().isEmpty()
@@ -160,7 +167,8 @@ public final class GraphMerge {
         state.publishedAt(), instances);
     // What needsPublishing(before, after) would say, without comparing host sets: a step only adds.
     boolean publish = before == null || newHost || workload != state.workload() || !role.equals(state.role())
-        || (instances != state.instances() && activeInstances(after) != activeInstances(state));
+        || (instances != state.instances() && (activeInstances(after) != activeInstances(state)
+            || !mode(after).equals(mode(state))));
     return new Step(after, publish);
   }
 
@@ -174,7 +182,25 @@ public final class GraphMerge {
     // which the generator's payoff multiplies by (docs/payoff.md); a pod starts or goes away rarely.
     return before == null || !before.edges().keySet().equals(after.edges().keySet())
         || !before.workload().equals(after.workload()) || !before.role().equals(after.role())
-        || activeInstances(before) != activeInstances(after);
+        || activeInstances(before) != activeInstances(after) || !mode(before).equals(mode(after));
+  }
+
+  /**
+   * The mode the workload's pods ask for: of the instances counted as running, else of all kept
+   * (docs/adaptive.md, "Switching it on").
+   */
+  public static ModeRequest.Decision mode(GraphState s) {
+    Instant since = s.windowEnd().minus(ACTIVE_INSTANCE);
+    List<ModeRequest> running = new ArrayList<>();
+    for (GraphState.InstanceState i : s.instances().values()) {
+      if (!i.lastSeen().isBefore(since)) {
+        running.add(i.mode());
+      }
+    }
+    if (running.isEmpty()) {
+      s.instances().values().forEach(i -> running.add(i.mode()));
+    }
+    return ModeRequest.decide(running);
   }
 
   /** Instances that reported within {@link #ACTIVE_INSTANCE} of the graph's last entry. */
@@ -225,13 +251,14 @@ public final class GraphMerge {
   public static DependencyGraph toGraph(GraphState s, Instant updatedAt) {
     List<Edge> edges = new ArrayList<>();
     s.edges().forEach((host, e) -> edges.add(new Edge(host, e.firstSeen(), e.lastSeen(), e.count(),
-        e.ports(), e.protocols(), e.provenance(), e.urgent())));
+        e.ports(), e.protocols(), e.provenance(), e.urgent(), e.fallbackLastSeen())));
     List<RejectedHost> rejected = new ArrayList<>();
     s.rejected().forEach((value, r) -> rejected.add(new RejectedHost(value, r.reason(), r.count(),
         r.lastSeen())));
+    ModeRequest.Decision mode = mode(s);
     return new DependencyGraph(DependencyGraph.CURRENT_VERSION, s.workload(), s.role(), s.revision(), updatedAt,
         s.windowStart(), s.windowEnd(), edges, rejected, activeInstances(s),
-        Selectors.of(s.instances().values()).conflict());
+        Selectors.of(s.instances().values()).conflict(), mode.mode(), mode.source());
   }
 
   /** {@code workload} with the selector that selects every instance; as it was when there are none. */
@@ -271,7 +298,8 @@ public final class GraphMerge {
 
   private GraphState.EdgeState newEdge(Observation o) {
     return new GraphState.EdgeState(o.at(), o.at(), 1, shared(o.port() == null ? Set.of() : Set.of(o.port())),
-        shared(o.protocol() == null ? Set.of() : Set.of(o.protocol())), shared(Set.of(o.provenance())), o.urgent());
+        shared(o.protocol() == null ? Set.of() : Set.of(o.protocol())), shared(Set.of(o.provenance())), o.urgent(),
+        THROUGH_FALLBACK.contains(o.provenance()) ? o.at() : null);
   }
 
   /** An immutable copy of {@code set}, the same instance for every equal set while the pool has room. */
@@ -301,10 +329,14 @@ public final class GraphMerge {
     if (!provenance.contains(o.provenance())) {
       provenance = shared(with(provenance, o.provenance()));
     }
+    Instant fallback = e.fallbackLastSeen();
+    if (THROUGH_FALLBACK.contains(o.provenance()) && (fallback == null || o.at().isAfter(fallback))) {
+      fallback = o.at();
+    }
     return new GraphState.EdgeState(
         o.at().isBefore(e.firstSeen()) ? o.at() : e.firstSeen(),
         o.at().isAfter(e.lastSeen()) ? o.at() : e.lastSeen(),
-        e.count() + 1, ports, protocols, provenance, e.urgent() || o.urgent());
+        e.count() + 1, ports, protocols, provenance, e.urgent() || o.urgent(), fallback);
   }
 
   private static <T> Set<T> with(Set<T> set, T element) {

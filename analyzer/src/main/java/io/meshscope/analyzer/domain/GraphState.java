@@ -37,20 +37,36 @@ public record GraphState(
     instances = SortedArrayMap.copyOf(instances == null ? Map.of() : instances);
   }
 
-  /** One instance: the name labels its pod carries, and when its proxy last reported (event time). */
-  public record InstanceState(Map<String, String> nameLabels, Instant lastSeen) {
+  /**
+   * One instance: the name labels its pod carries, when its proxy last reported (event time), and
+   * the mode it asks for (null: none).
+   */
+  public record InstanceState(Map<String, String> nameLabels, Instant lastSeen, ModeRequest mode) {
     public InstanceState {
       nameLabels = Map.copyOf(nameLabels);
     }
+
+    public InstanceState(Map<String, String> nameLabels, Instant lastSeen) {
+      this(nameLabels, lastSeen, null);
+    }
   }
 
-  /** The evidence for one callee. */
+  /**
+   * The evidence for one callee.
+   *
+   * @param fallbackLastSeen the latest call seen going through the fallback egress proxy, or null
+   */
   public record EdgeState(Instant firstSeen, Instant lastSeen, long count, Set<Integer> ports, Set<String> protocols,
-      Set<String> provenance, boolean urgent) {
+      Set<String> provenance, boolean urgent, Instant fallbackLastSeen) {
     public EdgeState {
       ports = Set.copyOf(ports);
       protocols = Set.copyOf(protocols);
       provenance = Set.copyOf(provenance);
+    }
+
+    public EdgeState(Instant firstSeen, Instant lastSeen, long count, Set<Integer> ports, Set<String> protocols,
+        Set<String> provenance, boolean urgent) {
+      this(firstSeen, lastSeen, count, ports, protocols, provenance, urgent, null);
     }
   }
 

@@ -11,11 +11,21 @@ import java.util.Map;
  * selector must select every instance, so the graph keeps them.
  *
  * @param id the pod's name, else the proxy's node id
+ * @param mode what the pod asks of its Sidecar ({@code sidecar.meshscope.io/mode}), or null
  */
-public record Instance(String id, Map<String, String> nameLabels) {
+public record Instance(String id, Map<String, String> nameLabels, ModeRequest mode) {
 
   public Instance {
     nameLabels = Map.copyOf(nameLabels);
+  }
+
+  public Instance(String id, Map<String, String> nameLabels) {
+    this(id, nameLabels, null);
+  }
+
+  /** The same instance asking for {@code request}. */
+  Instance withMode(ModeRequest request) {
+    return new Instance(id, nameLabels, request);
   }
 
   /** The instance a reporter is; null when its identity names no instance. */
@@ -31,6 +41,6 @@ public record Instance(String id, Map<String, String> nameLabels) {
         labels.put(label, value);
       }
     }
-    return new Instance(id, labels);
+    return new Instance(id, labels, ModeRequest.of(r));
   }
 }

@@ -2,6 +2,7 @@ package io.meshscope.analyzer.streams;
 
 import io.meshscope.analyzer.domain.GraphState;
 import io.meshscope.analyzer.domain.Instance;
+import io.meshscope.analyzer.domain.ModeRequest;
 import io.meshscope.analyzer.domain.Observation;
 import io.meshscope.schemas.JsonSerde;
 import io.meshscope.schemas.MalformedRecordException;
@@ -30,6 +31,8 @@ final class InternalSerdes {
   static final int FORMAT_V1 = 1;
   /** Version 1 and the instances: of a graph state, and of an observation its reporter's. */
   static final int FORMAT_V2 = 2;
+  /** Version 2, an edge's last call through the fallback and the mode each instance asks for. */
+  static final int FORMAT_V3 = 3;
 
   static Serde<GraphState> graphState() {
     JsonSerde<GraphState> json = new JsonSerde<>(GraphState.class);
@@ -57,7 +60,7 @@ final class InternalSerdes {
     if (data.length > 0 && data[0] == '{') {
       return json.deserialize(topic, data);
     }
-    if (data.length == 0 || data[0] != FORMAT_V1 && data[0] != FORMAT_V2) {
+    if (data.length == 0 || data[0] < FORMAT_V1 || data[0] > FORMAT_V3) {
       throw new MalformedRecordException(type, topic,
           "unknown internal format " + (data.length == 0 ? "(empty)" : String.valueOf(data[0])), null);
     }
@@ -74,7 +77,7 @@ final class InternalSerdes {
   }
 
   static byte[] writeState(GraphState s) {
-    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V2);
+    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V3);
     writeWorkload(w, s.workload());
     w.writeString(s.role()).writeLong(s.revision()).writeInstant(s.windowStart()).writeInstant(s.windowEnd());
     w.writeLong(s.edges().size());
@@ -87,7 +90,7 @@ final class InternalSerdes {
       }
       writeStrings(w, edge.protocols());
       writeStrings(w, edge.provenance());
-      w.writeBoolean(edge.urgent());
+      w.writeBoolean(edge.urgent()).writeInstant(edge.fallbackLastSeen());
     }
     w.writeLong(s.rejected().size());
     for (Map.Entry<String, GraphState.RejectedState> e : s.rejected().entrySet()) {
@@ -100,6 +103,7 @@ final class InternalSerdes {
       w.writeString(e.getKey());
       writeLabels(w, e.getValue().nameLabels());
       w.writeInstant(e.getValue().lastSeen());
+      writeMode(w, e.getValue().mode());
     }
     return w.toByteArray();
   }
@@ -123,7 +127,7 @@ final class InternalSerdes {
         ports.add(r.readInt());
       }
       edges.put(host, new GraphState.EdgeState(firstSeen, lastSeen, count, ports, readStrings(r), readStrings(r),
-          r.readBoolean()));
+          r.readBoolean(), format >= FORMAT_V3 ? r.readInstant() : null));
     }
     int rejectedCount = r.readCount();
     Map<String, GraphState.RejectedState> rejected = new HashMap<>(rejectedCount * 2);
@@ -136,7 +140,8 @@ final class InternalSerdes {
     if (format >= FORMAT_V2) {
       int instanceCount = r.readCount();
       for (int i = 0; i < instanceCount; i++) {
-        instances.put(r.readString(), new GraphState.InstanceState(readLabels(r), r.readInstant()));
+        instances.put(r.readString(), new GraphState.InstanceState(readLabels(r), r.readInstant(),
+            format >= FORMAT_V3 ? readMode(r) : null));
       }
     }
     return new GraphState(workload, role, revision, windowStart, windowEnd, edges, rejected, evidenceChanged,
@@ -144,7 +149,7 @@ final class InternalSerdes {
   }
 
   static byte[] writeObservation(Observation o) {
-    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V2);
+    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V3);
     w.writeByte(kindCode(o.kind()));
     writeWorkload(w, o.workload());
     w.writeString(o.role()).writeInstant(o.at()).writeString(o.host());
@@ -158,6 +163,7 @@ final class InternalSerdes {
     if (o.instance() != null) {
       w.writeString(o.instance().id());
       writeLabels(w, o.instance().nameLabels());
+      writeMode(w, o.instance().mode());
     }
     return w.toByteArray();
   }
@@ -180,7 +186,8 @@ final class InternalSerdes {
     boolean urgent = r.readBoolean();
     String value = r.readString();
     String reason = r.readString();
-    Instance instance = format >= FORMAT_V2 && r.readBoolean() ? new Instance(r.readString(), readLabels(r)) : null;
+    Instance instance = format >= FORMAT_V2 && r.readBoolean()
+        ? new Instance(r.readString(), readLabels(r), format >= FORMAT_V3 ? readMode(r) : null) : null;
     return new Observation(kind, workload, role, at, host, port, protocol, provenance, urgent, value, reason, instance);
   }
 
@@ -210,6 +217,17 @@ final class InternalSerdes {
       selector.put(r.readString(), r.readString());
     }
     return new WorkloadRef(namespace, name, selector);
+  }
+
+  private static void writeMode(BinaryCodec.Writer w, ModeRequest mode) {
+    w.writeBoolean(mode != null);
+    if (mode != null) {
+      w.writeString(mode.via()).writeString(mode.value());
+    }
+  }
+
+  private static ModeRequest readMode(BinaryCodec.Reader r) {
+    return r.readBoolean() ? new ModeRequest(r.readString(), r.readString()) : null;
   }
 
   private static void writeLabels(BinaryCodec.Writer w, Map<String, String> labels) {

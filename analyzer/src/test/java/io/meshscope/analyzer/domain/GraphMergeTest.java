@@ -31,8 +31,12 @@ class GraphMergeTest {
         WorkloadRef w = refs[random.nextInt(refs.length)];
         String role = roles[random.nextInt(roles.length)];
         Instant at = T.plusSeconds(random.nextInt(600));
-        Observation o = switch (random.nextInt(3)) {
+        ModeRequest[] modes = {null, new ModeRequest("label", "adaptive"), new ModeRequest("annotation", "off"),
+            new ModeRequest("label", "sometimes")};
+        Observation o = switch (random.nextInt(4)) {
           case 0 -> Observation.presence(w, role, at);
+          case 3 -> Observation.presence(w, role, at).withInstance(new Instance("pod-" + random.nextInt(3), Map.of(),
+              modes[random.nextInt(modes.length)]));
           case 1 -> Observation.rejected(w, role, at, "v" + random.nextInt(5), "bad-label");
           default -> Observation.edge(w, role, at, "h" + random.nextInt(9) + ".ns.svc.cluster.local",
               8000 + random.nextInt(4), random.nextBoolean() ? "HTTP" : "TCP",
@@ -43,6 +47,34 @@ class GraphMergeTest {
         state = step.state();
       }
     }
+  }
+
+  @Test
+  void anEdgeKeepsItsLastCallThroughTheFallbackApartFromItsLastCall() {
+    GraphMerge merge = new GraphMerge(GraphMerge.Limits.DEFAULT);
+    GraphState s = observe(merge, null, "reviews.shop.svc.cluster.local", "fallback-authority", 1);
+    s = observe(merge, s, "reviews.shop.svc.cluster.local", "outbound-cluster", 5);
+    s = observe(merge, s, "reviews.shop.svc.cluster.local", "egress-gateway", 3);
+    GraphState.EdgeState e = s.edges().get("reviews.shop.svc.cluster.local");
+    assertEquals(T.plusSeconds(3), e.fallbackLastSeen(), "the latest through the fallback, from either side");
+    assertEquals(T.plusSeconds(5), e.lastSeen(), "the direct call came after it: the Sidecar is applied");
+    assertEquals(T.plusSeconds(3), GraphMerge.toGraph(s, T).edges().get(0).fallbackLastSeen());
+    assertEquals(null, observe(merge, null, "x.shop.svc.cluster.local", "outbound-cluster", 1)
+        .edges().get("x.shop.svc.cluster.local").fallbackLastSeen());
+  }
+
+  @Test
+  void aPodsModeReachesTheGraphAndItsChangeIsPublished() {
+    GraphMerge merge = new GraphMerge(GraphMerge.Limits.DEFAULT);
+    Observation adaptive = Observation.presence(VICTIM, "sidecar", T)
+        .withInstance(new Instance("cart-1", Map.of("app", "cart"), new ModeRequest("annotation", "adaptive")));
+    GraphState s = merge.apply(null, adaptive).state();
+    assertEquals("adaptive", GraphMerge.toGraph(s, T).mode());
+    assertEquals("annotation sidecar.meshscope.io/mode=adaptive on 1 of 1 pod", GraphMerge.toGraph(s, T).modeSource());
+    GraphMerge.Step off = merge.apply(s, Observation.presence(VICTIM, "sidecar", T.plusSeconds(1))
+        .withInstance(new Instance("cart-1", Map.of("app", "cart"), new ModeRequest("label", "off"))));
+    assertTrue(off.publish(), "a new mode is news, without waiting for the instance's restamp");
+    assertEquals("off", GraphMerge.toGraph(off.state(), T).mode());
   }
 
   // ---- what other proxies' logs can put into a workload's graph (issue 17, item 5) ------------
