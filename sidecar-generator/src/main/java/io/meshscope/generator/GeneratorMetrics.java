@@ -3,6 +3,8 @@ package io.meshscope.generator;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.meshscope.generator.domain.FallbackStatus;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,6 +16,7 @@ final class GeneratorMetrics {
   private final Counter fileErrors;
   private final Gauge unwritten;
   private final Gauge unbacked;
+  private final Gauge throughFallback;
   private final AtomicLong fileErrorCount = new AtomicLong();
   private volatile int unwrittenNow;
 
@@ -23,6 +26,7 @@ final class GeneratorMetrics {
       fileErrors = null;
       unwritten = null;
       unbacked = null;
+      throughFallback = null;
       return;
     }
     fileErrors = Counter.builder().name("meshscope_generator_file_write_errors_total")
@@ -34,6 +38,18 @@ final class GeneratorMetrics {
     unbacked = Gauge.builder().name("meshscope_generator_files_not_on_topic")
         .help("Sidecar files found at start that no record on the topic backs (left as they are)")
         .register(registry);
+    throughFallback = Gauge.builder().name("meshscope_generator_hosts_still_through_fallback")
+        .help("Hosts an adaptive Sidecar lists that calls still reach through the fallback egress proxy after it was"
+            + " published: not applied yet, or not routable (see fallback-status.md)")
+        .labelNames("workload").register(registry);
+  }
+
+  void throughFallback(List<FallbackStatus> statuses) {
+    if (throughFallback != null) {
+      for (FallbackStatus s : statuses) {
+        throughFallback.labelValues(s.workload()).set(s.stillThroughFallback().size());
+      }
+    }
   }
 
   void fileError(String file) {

@@ -165,6 +165,14 @@ public final class SidecarFiles {
     return markdown;
   }
 
+  /** Writes {@code fallback-status.md}, the adaptive Sidecars' status; returns it. */
+  public Path writeFallbackStatus(String markdown) throws IOException {
+    Files.createDirectories(out);
+    Path file = out.resolve("fallback-status.md");
+    writeIfChanged(file, markdown);
+    return file;
+  }
+
   /** Names come from the mesh; a namespace like {@code ..} must not walk out of the output folder. */
   private Path resolveInside(String namespace) throws UnsafeNameException {
     Path dir = out.resolve(namespace).normalize();

@@ -1,6 +1,8 @@
 package io.meshscope.generator;
 
 import io.meshscope.generator.domain.EmitDecision;
+import io.meshscope.generator.domain.FallbackStatus;
+import io.meshscope.generator.domain.FallbackStatusText;
 import io.meshscope.generator.domain.EmitPolicy;
 import io.meshscope.generator.domain.EmitTimings;
 import io.meshscope.generator.domain.GeneratorConfig;
@@ -176,6 +178,8 @@ public final class SidecarGenerator implements AutoCloseable {
     }
     return config;
   }
+
+  private volatile List<FallbackStatus> fallbackStatuses = List.of();
 
   private void loop() {
     try {
@@ -388,6 +392,7 @@ public final class SidecarGenerator implements AutoCloseable {
   private void publishReport(Instant now) {
     reportDue = false;
     reportedAt = now;
+    publishFallbackStatus(now);
     MeshReport report = report(now);
     if (gauges != null) {
       gauges.set(report);
@@ -403,6 +408,29 @@ public final class SidecarGenerator implements AutoCloseable {
     log.info("mesh report: {} proxies, clusters {} without Sidecars, {} with ({}% less)", report.totals().proxies(),
         report.totals().without().clusters(), report.totals().with().clusters(),
         report.totals().clusterReductionPercent());
+  }
+
+  /**
+   * Whether adaptive Sidecars are applied, or calls to hosts they list still go through the fallback
+   * (docs/adaptive.md, "Stuck on the fallback"): {@code fallback-status.md} and a gauge per workload.
+   */
+  private void publishFallbackStatus(Instant now) {
+    List<FallbackStatus> statuses = policy.fallbackStatuses();
+    fallbackStatuses = statuses;
+    if (statuses.isEmpty()) {
+      return;
+    }
+    metrics.throughFallback(statuses);
+    try {
+      files.writeFallbackStatus(FallbackStatusText.render(statuses));
+    } catch (IOException e) {
+      fileFailed("fallback-status", e, now);
+    }
+  }
+
+  /** The adaptive Sidecars' fallback status as last published. */
+  public List<FallbackStatus> fallbackStatuses() {
+    return fallbackStatuses;
   }
 
   /**

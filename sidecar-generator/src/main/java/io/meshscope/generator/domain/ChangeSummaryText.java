@@ -17,9 +17,23 @@ public final class ChangeSummaryText {
   private ChangeSummaryText() {}
 
   public static String render(WorkloadRef workload, ChangeSummary summary) {
+    return render(workload, summary, null, null);
+  }
+
+  /** As {@link #render(WorkloadRef, ChangeSummary)}, saying the Sidecar's mode and where it came from. */
+  public static String render(WorkloadRef workload, ChangeSummary summary, String mode, String modeSource) {
     StringBuilder out = new StringBuilder();
     out.append("Sidecar ").append(SafeText.escaped(workload.key()))
         .append(" (trigger: ").append(SafeText.escaped(summary.trigger())).append(")\n");
+    if (mode != null) {
+      out.append("mode: ").append(SafeText.escaped(mode))
+          .append(modeSource == null ? "" : " (" + SafeText.escaped(modeSource) + ")").append('\n');
+    }
+    if (!summary.stillThroughFallback().isEmpty()) {
+      out.append("still through the fallback after the previous Sidecar listed them (it is not applied yet, or does"
+          + " not route them): ").append(SafeText.escaped(String.join(", ", summary.stillThroughFallback())))
+          .append('\n');
+    }
     section(out, "added", '+', summary.added());
     section(out, "removed", '-', summary.removed());
     out.append("unchanged: ").append(summary.unchanged()).append(summary.unchanged() == 1 ? " host\n" : " hosts\n");

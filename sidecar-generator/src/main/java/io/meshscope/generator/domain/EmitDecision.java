@@ -23,11 +23,11 @@ public record EmitDecision(
   public SidecarRecommendation toRecommendation() {
     if (result instanceof RenderedSidecar sidecar) {
       return new SidecarRecommendation(SidecarRecommendation.CURRENT_VERSION, workload, EMITTED, null,
-          sidecar.graphRevision(), decidedAt, sidecar.mode().label(), sidecar.yaml(), summary);
+          sidecar.graphRevision(), decidedAt, sidecar.mode().label(), sidecar.yaml(), summary, sidecar.modeSource());
     }
     SkippedWorkload skipped = (SkippedWorkload) result;
     return new SidecarRecommendation(SidecarRecommendation.CURRENT_VERSION, workload, SKIPPED, skipped.reason(),
-        skipped.graphRevision(), decidedAt, skipped.mode().label(), null, null);
+        skipped.graphRevision(), decidedAt, skipped.mode().label(), null, null, skipped.modeSource());
   }
 
   /** The reviewer's text: the change summary, or the skip reason. */
@@ -43,6 +43,6 @@ public record EmitDecision(
     if (SKIPPED.equals(r.status())) {
       return "Sidecar " + SafeText.escaped(r.workload().key()) + ": none (" + r.reason() + ")\n";
     }
-    return ChangeSummaryText.render(r.workload(), r.summary());
+    return ChangeSummaryText.render(r.workload(), r.summary(), r.mode(), r.modeSource());
   }
 }

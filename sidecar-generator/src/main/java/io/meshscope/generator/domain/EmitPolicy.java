@@ -1,5 +1,6 @@
 package io.meshscope.generator.domain;
 
+import io.meshscope.schemas.ChangeSummary;
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.Edge;
 import io.meshscope.schemas.SidecarRecommendation;
@@ -56,6 +57,8 @@ public final class EmitPolicy {
     Instant changedAt;
     /** The last Sidecar published, for the diff; kept across a skip. */
     RenderedSidecar emitted;
+    /** When {@link #emitted} was published. */
+    Instant emittedAt;
     /** Content key of what was reported last (Sidecar or skip). */
     String reportedKey;
   }
@@ -128,11 +131,24 @@ public final class EmitPolicy {
     if (EmitDecision.EMITTED.equals(previous.status()) && previous.yaml() != null) {
       GeneratorMode mode = GeneratorMode.fromLabel("mode", previous.mode());
       state.emitted = SidecarYaml.restore(previous.workload(), previous.graphRevision(), mode, previous.yaml());
+      state.emittedAt = previous.generatedAt();
       state.reportedKey = state.emitted.contentKey();
     } else if (EmitDecision.SKIPPED.equals(previous.status())) {
       state.reportedKey = new SkippedWorkload(previous.workload(), previous.graphRevision(), GeneratorMode.RECOMMEND,
-          String.valueOf(previous.reason())).contentKey();
+          previous.modeSource(), String.valueOf(previous.reason())).contentKey();
     }
+  }
+
+  /**
+   * Every adaptive Sidecar published, with the hosts it lists that calls still reach through the
+   * fallback, and those that went direct since: in workload key order.
+   */
+  public List<FallbackStatus> fallbackStatuses() {
+    List<FallbackStatus> out = new ArrayList<>();
+    for (WorkloadState state : states.values()) {
+      FallbackStatus.of(state.emitted, state.emittedAt, state.graph, renderer.mapper()).ifPresent(out::add);
+    }
+    return out;
   }
 
   /** The universe of the what-if figure as it stands. */
@@ -232,9 +248,16 @@ public final class EmitPolicy {
   }
 
   private EmitDecision emit(WorkloadState state, RenderedSidecar sidecar, EmitTrigger trigger, Instant now) {
-    EmitDecision decision = new EmitDecision(sidecar.workload(), trigger, sidecar,
-        ChangeSummaries.between(state.emitted, sidecar, trigger, services()), now);
+    ChangeSummary summary = ChangeSummaries.between(state.emitted, sidecar, trigger, services());
+    Optional<FallbackStatus> before = FallbackStatus.of(state.emitted, state.emittedAt, state.graph, renderer.mapper());
+    if (before.isPresent() && !before.get().stillThroughFallback().isEmpty()) {
+      summary = new ChangeSummary(summary.trigger(), summary.added(), summary.removed(), summary.unchanged(),
+          summary.whatIf(), summary.outsideRegistry(), summary.instances(),
+          List.copyOf(before.get().stillThroughFallback().keySet()));
+    }
+    EmitDecision decision = new EmitDecision(sidecar.workload(), trigger, sidecar, summary, now);
     state.emitted = sidecar;
+    state.emittedAt = now;
     state.reportedKey = sidecar.contentKey();
     return decision;
   }

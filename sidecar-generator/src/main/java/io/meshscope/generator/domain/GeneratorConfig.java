@@ -24,13 +24,14 @@ import java.util.TreeSet;
  * its default.
  *
  * <pre>
- * mode: recommend                 # or adaptive (every workload); default recommend
+ * mode: recommend                 # or adaptive (every workload); default recommend; a pod's label or
+ *                                 # annotation sidecar.meshscope.io/mode (adaptive|recommend|off) overrides it
  * meshDomain: cluster.local       # the cluster's DNS domain; default cluster.local
  * defaultHosts:                   # hosts every Sidecar gets; default [istio-system/*]; [] for none
  *   - istio-system/*
- * egressProxy:                    # required when any workload is adaptive
- *   host: istio-egressgateway.istio-system.svc.cluster.local
- *   port: 443
+ * egressProxy:                    # where adaptive Sidecars send what they do not list; default the
+ *   host: istio-axds-egressgateway.istio-system.svc.cluster.local   # fallback of deploy/fallback.yaml
+ *   port: 80
  * adaptive:                       # adaptive mode for some workloads only
  *   namespaces: [legacy]
  *   workloads: [shop/cart]

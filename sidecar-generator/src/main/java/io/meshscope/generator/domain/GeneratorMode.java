@@ -10,7 +10,12 @@ public enum GeneratorMode {
    * The learned hosts, plus {@code outboundTrafficPolicy: ALLOW_ANY} through an egress proxy, so a
    * call not learned yet still works (through the proxy) and shows up in its logs.
    */
-  ADAPTIVE("adaptive");
+  ADAPTIVE("adaptive"),
+  /**
+   * No Sidecar at all: the workload keeps the whole mesh's configuration. Only a pod's
+   * {@code sidecar.meshscope.io/mode} asks for it, never the config file (docs/adaptive.md).
+   */
+  OFF("off");
 
   private final String label;
 
@@ -26,7 +31,7 @@ public enum GeneratorMode {
   /** Reads a label; throws with the accepted values when it is none of them. */
   public static GeneratorMode fromLabel(String setting, String value) {
     for (GeneratorMode mode : values()) {
-      if (mode.label.equals(value)) {
+      if (mode != OFF && mode.label.equals(value)) {
         return mode;
       }
     }

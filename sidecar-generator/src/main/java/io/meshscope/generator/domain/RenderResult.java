@@ -11,6 +11,9 @@ public sealed interface RenderResult permits RenderedSidecar, SkippedWorkload {
 
   GeneratorMode mode();
 
+  /** Where {@link #mode()} came from: the pods' label or annotation, the fallback itself, or the config. */
+  String modeSource();
+
   /**
    * Equal for two results exactly when publishing the second would change nothing a reviewer or
    * the mesh sees: the Sidecar without its provenance annotations (which change with every graph

@@ -23,6 +23,7 @@ public record RenderedSidecar(
     WorkloadRef workload,
     long graphRevision,
     GeneratorMode mode,
+    String modeSource,
     String yaml,
     String contentKey,
     List<String> hosts,

@@ -46,6 +46,9 @@ public final class SidecarRenderer {
   public static final String OBSERVED_FROM_ANNOTATION = "meshscope.io/observed-from";
   public static final String OBSERVED_UNTIL_ANNOTATION = "meshscope.io/observed-until";
   public static final List<String> DEFAULT_HOSTS = List.of("istio-system/*");
+  /** The fallback egress proxy that {@code deploy/fallback.yaml} installs, the analyzer's default too. */
+  public static final EgressProxy DEFAULT_EGRESS_PROXY =
+      new EgressProxy("istio-axds-egressgateway.istio-system.svc.cluster.local", 80);
 
   private final GeneratorMode mode;
   private final EgressHostMapper mapper;
@@ -109,13 +112,41 @@ public final class SidecarRenderer {
     return Optional.ofNullable(egressProxy);
   }
 
-  /** The mode a workload's Sidecar is rendered in: adaptive when configured for all, its namespace or itself. */
+  /** The mode the config gives a workload: adaptive when configured for all, its namespace or itself. */
   public GeneratorMode modeOf(WorkloadRef workload) {
-    if (mode == GeneratorMode.ADAPTIVE || adaptiveNamespaces.contains(workload.namespace())
-        || adaptiveWorkloads.contains(workload.key())) {
-      return GeneratorMode.ADAPTIVE;
+    return configuredMode(workload).mode();
+  }
+
+  /**
+   * The mode a workload's Sidecar is rendered in, and why: what its pods ask for with
+   * {@code sidecar.meshscope.io/mode} (the graph carries it), else the config (docs/adaptive.md,
+   * "Switching it on").
+   */
+  public ModeChoice modeOf(DependencyGraph graph) {
+    if (graph.mode() != null) {
+      for (GeneratorMode m : GeneratorMode.values()) {
+        if (m.label().equals(graph.mode())) {
+          return new ModeChoice(m, graph.modeSource() == null ? "the pods" : graph.modeSource());
+        }
+      }
     }
-    return GeneratorMode.RECOMMEND;
+    ModeChoice configured = configuredMode(graph.workload());
+    // A pod's value that was ignored (invalid) is shown beside the config's choice.
+    return graph.modeSource() == null ? configured
+        : new ModeChoice(configured.mode(), configured.source() + "; " + graph.modeSource());
+  }
+
+  private ModeChoice configuredMode(WorkloadRef workload) {
+    if (mode == GeneratorMode.ADAPTIVE) {
+      return new ModeChoice(GeneratorMode.ADAPTIVE, "generator config: mode adaptive");
+    }
+    if (adaptiveWorkloads.contains(workload.key())) {
+      return new ModeChoice(GeneratorMode.ADAPTIVE, "generator config: adaptive.workloads");
+    }
+    if (adaptiveNamespaces.contains(workload.namespace())) {
+      return new ModeChoice(GeneratorMode.ADAPTIVE, "generator config: adaptive.namespaces");
+    }
+    return new ModeChoice(GeneratorMode.RECOMMEND, "generator config: mode recommend");
   }
 
   /** Renders the graph's Sidecar, or says why the workload gets none. */
@@ -131,10 +162,14 @@ public final class SidecarRenderer {
    */
   public RenderResult render(DependencyGraph graph, Map<String, HostSource> retained) {
     WorkloadRef workload = graph.workload();
-    GeneratorMode workloadMode = modeOf(workload);
-    Optional<String> skip = skipReason(graph);
+    ModeChoice choice = modeOf(graph);
+    GeneratorMode workloadMode = choice.mode();
+    Optional<String> skip = workloadMode == GeneratorMode.OFF
+        ? Optional.of("sidecar.meshscope.io/mode is off, so the workload keeps the whole mesh's configuration ("
+            + choice.source() + ")")
+        : skipReason(graph);
     if (skip.isPresent()) {
-      return new SkippedWorkload(workload, graph.revision(), workloadMode, skip.get());
+      return new SkippedWorkload(workload, graph.revision(), workloadMode, choice.source(), skip.get());
     }
     String namespace = workload.namespace();
 
@@ -192,7 +227,8 @@ public final class SidecarRenderer {
 
     String yaml = SidecarYaml.write(tree(graph, workloadMode, hosts, true));
     String contentKey = SidecarYaml.write(tree(graph, workloadMode, hosts, false));
-    return new RenderedSidecar(workload, graph.revision(), workloadMode, yaml, contentKey, hosts, sources,
+    return new RenderedSidecar(workload, graph.revision(), workloadMode, choice.source(), yaml, contentKey, hosts,
+        sources,
         dropped, excluded, graph.instances());
   }
 
@@ -207,7 +243,11 @@ public final class SidecarRenderer {
     String host = a.host().compareTo(b.host()) <= 0 ? a.host() : b.host();
     Instant first = a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen();
     Instant last = a.lastSeen().isAfter(b.lastSeen()) ? a.lastSeen() : b.lastSeen();
-    return new Edge(host, first, last, a.count() + b.count(), ports, protocols, provenance, a.urgent() || b.urgent());
+    Instant fallback = a.fallbackLastSeen() == null ? b.fallbackLastSeen()
+        : b.fallbackLastSeen() == null || a.fallbackLastSeen().isAfter(b.fallbackLastSeen()) ? a.fallbackLastSeen()
+        : b.fallbackLastSeen();
+    return new Edge(host, first, last, a.count() + b.count(), ports, protocols, provenance, a.urgent() || b.urgent(),
+        fallback);
   }
 
   private Optional<String> skipReason(DependencyGraph graph) {
@@ -310,7 +350,7 @@ public final class SidecarRenderer {
     private final Map<String, List<String>> excludedHosts = new LinkedHashMap<>();
     private List<String> adaptiveNamespaces = List.of();
     private List<String> adaptiveWorkloads = List.of();
-    private EgressProxy egressProxy;
+    private EgressProxy egressProxy = DEFAULT_EGRESS_PROXY;
 
     private Builder() {}
 
@@ -356,7 +396,7 @@ public final class SidecarRenderer {
       return this;
     }
 
-    /** Where adaptive Sidecars send unlisted calls; required when any workload is adaptive. */
+    /** Where adaptive Sidecars send unlisted calls; {@link #DEFAULT_EGRESS_PROXY} unless set. */
     public Builder egressProxy(EgressProxy egressProxy) {
       this.egressProxy = egressProxy;
       return this;
@@ -395,10 +435,9 @@ public final class SidecarRenderer {
       for (int i = 0; i < adaptiveWorkloads.size(); i++) {
         requireWorkloadKey("adaptive.workloads[" + i + "]", adaptiveWorkloads.get(i));
       }
-      if (egressProxy == null && (mode == GeneratorMode.ADAPTIVE || !adaptiveNamespaces.isEmpty()
-          || !adaptiveWorkloads.isEmpty())) {
-        throw new InvalidConfigException("egressProxy",
-            "is required when any workload is adaptive (mode: adaptive, adaptive.namespaces or adaptive.workloads)");
+      if (egressProxy == null) {
+        // A pod's label can make any workload adaptive, so there is always a fallback to name.
+        throw new InvalidConfigException("egressProxy", "must not be null");
       }
       return new SidecarRenderer(this, mapper, defaults, pinned, excluded);
     }

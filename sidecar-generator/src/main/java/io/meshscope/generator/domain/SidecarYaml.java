@@ -73,7 +73,7 @@ final class SidecarYaml {
     if (tree.path("metadata") instanceof ObjectNode metadata) {
       metadata.remove("annotations");
     }
-    return new RenderedSidecar(workload, graphRevision, mode, yaml, write(tree), hosts, sources, List.of(), List.of(),
+    return new RenderedSidecar(workload, graphRevision, mode, null, yaml, write(tree), hosts, sources, List.of(), List.of(),
         0);
   }
 

@@ -8,8 +8,8 @@ import io.meshscope.schemas.WorkloadRef;
  *
  * @param reason one line, safe to log and show
  */
-public record SkippedWorkload(WorkloadRef workload, long graphRevision, GeneratorMode mode, String reason)
-    implements RenderResult {
+public record SkippedWorkload(WorkloadRef workload, long graphRevision, GeneratorMode mode, String modeSource,
+    String reason) implements RenderResult {
 
   @Override
   public String contentKey() {

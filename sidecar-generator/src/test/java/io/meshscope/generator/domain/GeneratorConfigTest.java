@@ -77,7 +77,7 @@ class GeneratorConfigTest {
         mode=recommend
         meshDomain=cluster.local
         defaultHosts=[istio-system/*]
-        egressProxy=none
+        egressProxy=istio-axds-egressgateway.istio-system.svc.cluster.local:80
         adaptive.namespaces=[]
         adaptive.workloads=[]
         pinnedHosts={}
@@ -121,8 +121,6 @@ class GeneratorConfigTest {
       'workloads: {bookinfo/productpage: {excludedHosts: ["../*"]}}' | workloads.bookinfo/productpage.excludedHosts[0]: '../*': namespace '..' is neither ., * nor a namespace name
       'workloads: {bookinfo/productpage: {pinnedHosts: ["a.com\\n- */*"]}}' | workloads.bookinfo/productpage.pinnedHosts[0]: 'a.com\\u000a- */*': namespace 'a.com\\u000a- *' is neither ., * nor a namespace name
       'workloads: {bookinfo/productpage: {pinnedHosts: ["a.com\\n- b"]}}' | workloads.bookinfo/productpage.pinnedHosts[0]: 'a.com\\u000a- b' is not a valid host (bad-label); write a lower-case DNS name such as api.example.com, *.example.com, or namespace/host such as istio-system/*
-      'mode: adaptive' | egressProxy: is required when any workload is adaptive (mode: adaptive, adaptive.namespaces or adaptive.workloads)
-      'adaptive: {workloads: [shop/cart]}' | egressProxy: is required when any workload is adaptive (mode: adaptive, adaptive.namespaces or adaptive.workloads)
       'adaptive: {namespaces: [Legacy]}' | adaptive.namespaces[0]: 'Legacy' is not a lower-case RFC 1123 label
       'adaptive: {workloads: [cart]}' | adaptive.workloads[0]: 'cart' is not a workload as namespace/name, e.g. bookinfo/productpage
       'adaptive: {everything: true}' | adaptive: unknown setting 'everything'; known: namespaces, workloads
