@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Sidecar CRD's {@code v1} {@code openAPIV3Schema} (copied verbatim into
- * {@code src/test/resources/istio/}, see SOURCE.md) as a JSON Schema a real validator runs.
+ * The Sidecar CRD's {@code v1} {@code openAPIV3Schema} (vendored verbatim in {@code deploy/istio-crds/},
+ * see SOURCE.md there) as a JSON Schema a real validator runs; {@link #forCrd} does the same for any CRD.
  *
  * <p>Two adjustments, both to make the check closer to what the API server does, never looser:
  * {@code apiVersion}, {@code kind} and {@code metadata} get schemas of their own (the CRD leaves them
@@ -41,22 +41,44 @@ final class CrdSchema {
   private static final Schema SIDECAR = load();
 
   static JsonNode v1OpenApiSchema() {
-    JsonNode crd = readYaml(Golden.read("/istio/sidecars.networking.istio.io.crd.yaml"));
-    assertEquals("Sidecar", crd.path("spec").path("names").path("kind").asText());
-    for (JsonNode version : crd.path("spec").path("versions")) {
-      if ("v1".equals(version.path("name").asText())) {
-        return version.path("schema").path("openAPIV3Schema").deepCopy();
+    return openApiSchema(sidecarCrd(), "Sidecar", "v1");
+  }
+
+  private static JsonNode openApiSchema(JsonNode crd, String kind, String version) {
+    assertEquals(kind, crd.path("spec").path("names").path("kind").asText());
+    for (JsonNode v : crd.path("spec").path("versions")) {
+      if (version.equals(v.path("name").asText())) {
+        return v.path("schema").path("openAPIV3Schema").deepCopy();
       }
     }
-    throw new AssertionError("the CRD has no v1 version");
+    throw new AssertionError("the " + kind + " CRD has no " + version + " version");
   }
 
   private static Schema load() {
-    ObjectNode schema = (ObjectNode) v1OpenApiSchema();
+    return forCrd(sidecarCrd(), "v1");
+  }
+
+  /** Istio 1.30.3's Sidecar CRD, vendored with the others in deploy/istio-crds (see SOURCE.md there). */
+  private static JsonNode sidecarCrd() {
+    try {
+      return readYaml(java.nio.file.Files.readString(
+          java.nio.file.Path.of("..", "deploy", "istio-crds", "sidecars.networking.istio.io.crd.yaml")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The schema of a CRD's {@code version} as the API server applies it, with the adjustments of the
+   * class comment: any Istio resource, e.g. for the manifests under {@code deploy/}.
+   */
+  static Schema forCrd(JsonNode crd, String version) {
+    String kind = crd.path("spec").path("names").path("kind").asText();
+    ObjectNode schema = (ObjectNode) openApiSchema(crd, kind, version);
     ObjectNode properties = (ObjectNode) schema.path("properties");
     properties.set("apiVersion", NODES.objectNode().put("type", "string")
-        .set("enum", NODES.arrayNode().add("networking.istio.io/v1")));
-    properties.set("kind", NODES.objectNode().put("type", "string").set("enum", NODES.arrayNode().add("Sidecar")));
+        .set("enum", NODES.arrayNode().add(crd.path("spec").path("group").asText() + "/" + version)));
+    properties.set("kind", NODES.objectNode().put("type", "string").set("enum", NODES.arrayNode().add(kind)));
     properties.set("metadata", metadataSchema());
     schema.set("required", NODES.arrayNode().add("apiVersion").add("kind").add("metadata").add("spec"));
     strict(schema);
