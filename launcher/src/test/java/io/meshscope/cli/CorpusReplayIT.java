@@ -102,6 +102,57 @@ class CorpusReplayIT {
   }
 
   @Test
+  void theAdaptiveCasesLearnWhatWentThroughTheFallbackAndNothingForIt(KafkaCluster kafka, @TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("sidecars");
+    try (Stages stages = Stages.start(kafka, dir, out)) {
+      replay(stages.receiver(), corpus("adaptive", ".txtpb"));
+
+      Path productpage = out.resolve("bookinfo/productpage.yaml");
+      awaitHosts(productpage, List.of(
+          "./details.bookinfo.svc.cluster.local",
+          "./reviews.bookinfo.svc.cluster.local",    // meant, though its call went to the fallback
+          "istio-system/*",
+          "istio-system/istio-axds-egressgateway.istio-system.svc.cluster.local"));
+      JsonNode sidecar = new YAMLMapper().readTree(Files.readString(productpage));
+      assertEquals("istio-axds-egressgateway.istio-system.svc.cluster.local",
+          sidecar.at("/spec/outboundTrafficPolicy/egressProxy/host").asText(), "adaptive by the pod's annotation");
+      String summary = Files.readString(out.resolve("bookinfo/productpage.summary.txt"));
+      assertTrue(summary.contains("mode: adaptive (annotation sidecar.meshscope.io/mode=adaptive on 1 of 1 pod)"),
+          summary);
+
+      HttpClient http = HttpClient.newHttpClient();
+      URI productpageGraph = URI.create("http://127.0.0.1:" + stages.analyzer().httpPort()
+          + "/graphs/bookinfo/productpage");
+      DependencyGraph g = graph(http, productpageGraph);
+      assertTrue(g.rejected().stream().anyMatch(r -> r.value().equals("10.96.7.7:6379")
+          && r.reason().equals("tcp-through-fallback")), g.rejected().toString());
+      assertTrue(g.edges().stream().anyMatch(e -> e.host().equals("reviews.bookinfo.svc.cluster.local")
+          && e.provenance().contains("fallback-authority") && e.fallbackLastSeen() != null), g.edges().toString());
+
+      // The fallback's inbound entry credits reviews with what its call meant.
+      URI reviewsGraph = URI.create("http://127.0.0.1:" + stages.analyzer().httpPort() + "/graphs/bookinfo/reviews");
+      Await.until(Duration.ofSeconds(60), () -> {
+        DependencyGraph r = graph(http, reviewsGraph);
+        return r != null && r.edges().stream().anyMatch(e -> e.host().equals("ratings.bookinfo.svc.cluster.local")
+            && e.provenance().equals(java.util.Set.of("egress-gateway")));
+      }, () -> String.valueOf(graph(http, reviewsGraph)));
+
+      // Nothing for the fallback itself, and no Sidecar that could narrow it.
+      Path fallback = out.resolve("istio-system/istio-axds-egressgateway.skipped.txt");
+      awaitFile(fallback);
+      assertTrue(Files.readString(fallback).contains("sidecar.meshscope.io/mode is off"), Files.readString(fallback));
+      DependencyGraph f = graph(http, URI.create("http://127.0.0.1:" + stages.analyzer().httpPort()
+          + "/graphs/istio-system/istio-axds-egressgateway"));
+      assertEquals(List.of(), f.edges(), "the fallback calls on others' behalf");
+      assertTrue(f.rejected().isEmpty(), f.rejected().toString());
+      // ratings saw the fallback's onward call: nothing for anyone.
+      awaitHosts(out.resolve("bookinfo/ratings.yaml"), List.of("istio-system/*"));
+      assertEquals(0, stages.generator().deadLettered());
+    }
+  }
+
+  @Test
   void theCapturedIstio11StreamsGiveTheirSidecars(KafkaCluster kafka, @TempDir Path dir) throws Exception {
     Path out = dir.resolve("sidecars");
     try (Stages stages = Stages.start(kafka, dir, out)) {

@@ -61,8 +61,10 @@ class FallbackEdgeRulesTest {
   @Test
   void plainTcpThroughTheFallbackNamesNoHostAndShowsWhereItWent() {
     TCPAccessLogEntry e = Entries.outboundTcp(T, FALLBACK_HOST, 6379, 10, 20);
+    // The TCP catch-all sends it to the egress proxy's cluster; the local address is the original destination.
+    e = e.toBuilder().setCommonProperties(e.getCommonProperties().toBuilder()
+        .setUpstreamCluster("outbound|80||" + FALLBACK_HOST)).build();
     AccessRecord r = EntryNormalizer.tcp(e, PRODUCTPAGE, T).record();
-    // The tcp_proxy catch-all of port 6379 carries the original destination as the local address.
     Observation o = only(extractor.extract(r, Directory.EMPTY));
     assertEquals(Observation.Kind.REJECTED, o.kind());
     assertEquals("tcp-through-fallback", o.reason());
