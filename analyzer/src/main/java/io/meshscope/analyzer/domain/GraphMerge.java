@@ -238,7 +238,17 @@ public final class GraphMerge {
 
   /** The state with its revision advanced, published at {@code now}: its evidence is not news any more. */
   static GraphState nextRevision(GraphState s, Instant now) {
-    return new GraphState(s.workload(), s.role(), s.revision() + 1, s.windowStart(), s.windowEnd(), s.edges(),
+    Map<String, GraphState.EdgeState> edges = s.edges();
+    for (Map.Entry<String, GraphState.EdgeState> e : s.edges().entrySet()) {
+      if (e.getValue().published() != e.getValue()) {
+        // Rare: only edges whose calls turned from the fallback to direct or back since the last graph.
+        Map<String, GraphState.EdgeState> marked = new HashMap<>(s.edges());
+        marked.replaceAll((host, edge) -> edge.published());
+        edges = marked;
+        break;
+      }
+    }
+    return new GraphState(s.workload(), s.role(), s.revision() + 1, s.windowStart(), s.windowEnd(), edges,
         s.rejected(), false, now, s.instances());
   }
 
@@ -299,7 +309,7 @@ public final class GraphMerge {
   private GraphState.EdgeState newEdge(Observation o) {
     return new GraphState.EdgeState(o.at(), o.at(), 1, shared(o.port() == null ? Set.of() : Set.of(o.port())),
         shared(o.protocol() == null ? Set.of() : Set.of(o.protocol())), shared(Set.of(o.provenance())), o.urgent(),
-        THROUGH_FALLBACK.contains(o.provenance()) ? o.at() : null);
+        THROUGH_FALLBACK.contains(o.provenance()) ? o.at() : null, false);
   }
 
   /** An immutable copy of {@code set}, the same instance for every equal set while the pool has room. */
@@ -336,7 +346,7 @@ public final class GraphMerge {
     return new GraphState.EdgeState(
         o.at().isBefore(e.firstSeen()) ? o.at() : e.firstSeen(),
         o.at().isAfter(e.lastSeen()) ? o.at() : e.lastSeen(),
-        e.count() + 1, ports, protocols, provenance, e.urgent() || o.urgent(), fallback);
+        e.count() + 1, ports, protocols, provenance, e.urgent() || o.urgent(), fallback, e.publishedThroughFallback());
   }
 
   private static <T> Set<T> with(Set<T> set, T element) {

@@ -43,7 +43,7 @@ public final class GraphRules {
       // On time: the other edges age at the next aging, at most one interval late; looking at
       // every edge for every record was 5% of the stream threads.
       GraphMerge.Step merged = merge.apply(stored, o);
-      return finish(merged.state(), merged.publish(), now);
+      return finish(merged.state(), merged.publish() || fallbackNews(merged.state(), o, now), now);
     }
     // A graph at its host limit ages first, so that hosts past the TTL do not take the room of a
     // new one. An observation already older than the TTL (a late or replayed record) ages its
@@ -67,6 +67,25 @@ public final class GraphRules {
     return finish(aged, GraphMerge.refreshDue(aged, now, agingInterval) || GraphMerge.needsPublishing(stored, aged),
         timestampMs);
   }
+
+  /**
+   * Whether {@code o}'s edge shows its calls going through the fallback egress proxy where the last
+   * published graph showed them going direct, or the other way round: the news that an adaptive
+   * Sidecar was applied, or is stuck (docs/adaptive.md), which reviewers should not wait an aging
+   * interval for. At most once per {@link #FALLBACK_NEWS_INTERVAL} of stream time, so that an edge
+   * whose calls alternate (one port routed, another not) does not publish a graph per record; the
+   * next call after the interval publishes what was held back.
+   */
+  private static boolean fallbackNews(GraphState after, Observation o, long nowMs) {
+    if (o.kind() != Observation.Kind.EDGE || (after.publishedAt() != null
+        && nowMs < after.publishedAt().toEpochMilli() + FALLBACK_NEWS_INTERVAL.toMillis())) {
+      return false;
+    }
+    GraphState.EdgeState e = after.edges().get(o.host());
+    return e != null && e.throughFallbackLast() != e.publishedThroughFallback();
+  }
+
+  static final Duration FALLBACK_NEWS_INTERVAL = Duration.ofSeconds(5);
 
   private static Transition finish(GraphState after, boolean publish, long nowMs) {
     if (!publish) {

@@ -55,9 +55,11 @@ public record GraphState(
    * The evidence for one callee.
    *
    * @param fallbackLastSeen the latest call seen going through the fallback egress proxy, or null
+   * @param publishedThroughFallback whether the last published graph showed the latest call going
+   *     through the fallback: when that changes, an adaptive Sidecar was applied or is stuck
    */
   public record EdgeState(Instant firstSeen, Instant lastSeen, long count, Set<Integer> ports, Set<String> protocols,
-      Set<String> provenance, boolean urgent, Instant fallbackLastSeen) {
+      Set<String> provenance, boolean urgent, Instant fallbackLastSeen, boolean publishedThroughFallback) {
     public EdgeState {
       ports = Set.copyOf(ports);
       protocols = Set.copyOf(protocols);
@@ -66,7 +68,18 @@ public record GraphState(
 
     public EdgeState(Instant firstSeen, Instant lastSeen, long count, Set<Integer> ports, Set<String> protocols,
         Set<String> provenance, boolean urgent) {
-      this(firstSeen, lastSeen, count, ports, protocols, provenance, urgent, null);
+      this(firstSeen, lastSeen, count, ports, protocols, provenance, urgent, null, false);
+    }
+
+    /** Whether the latest call went through the fallback egress proxy (none since went direct). */
+    public boolean throughFallbackLast() {
+      return fallbackLastSeen != null && !lastSeen.isAfter(fallbackLastSeen);
+    }
+
+    EdgeState published() {
+      boolean now = throughFallbackLast();
+      return now == publishedThroughFallback ? this : new EdgeState(firstSeen, lastSeen, count, ports, protocols,
+          provenance, urgent, fallbackLastSeen, now);
     }
   }
 

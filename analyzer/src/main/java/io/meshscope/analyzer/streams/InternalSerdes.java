@@ -31,7 +31,7 @@ final class InternalSerdes {
   static final int FORMAT_V1 = 1;
   /** Version 1 and the instances: of a graph state, and of an observation its reporter's. */
   static final int FORMAT_V2 = 2;
-  /** Version 2, an edge's last call through the fallback and the mode each instance asks for. */
+  /** Version 2, an edge's last call through the fallback (and what was published of it), and the mode each instance asks for. */
   static final int FORMAT_V3 = 3;
 
   static Serde<GraphState> graphState() {
@@ -90,7 +90,7 @@ final class InternalSerdes {
       }
       writeStrings(w, edge.protocols());
       writeStrings(w, edge.provenance());
-      w.writeBoolean(edge.urgent()).writeInstant(edge.fallbackLastSeen());
+      w.writeBoolean(edge.urgent()).writeInstant(edge.fallbackLastSeen()).writeBoolean(edge.publishedThroughFallback());
     }
     w.writeLong(s.rejected().size());
     for (Map.Entry<String, GraphState.RejectedState> e : s.rejected().entrySet()) {
@@ -126,8 +126,11 @@ final class InternalSerdes {
       for (int p = 0; p < portCount; p++) {
         ports.add(r.readInt());
       }
-      edges.put(host, new GraphState.EdgeState(firstSeen, lastSeen, count, ports, readStrings(r), readStrings(r),
-          r.readBoolean(), format >= FORMAT_V3 ? r.readInstant() : null));
+      Set<String> protocols = readStrings(r);
+      Set<String> provenance = readStrings(r);
+      boolean urgent = r.readBoolean();
+      edges.put(host, new GraphState.EdgeState(firstSeen, lastSeen, count, ports, protocols, provenance, urgent,
+          format >= FORMAT_V3 ? r.readInstant() : null, format >= FORMAT_V3 && r.readBoolean()));
     }
     int rejectedCount = r.readCount();
     Map<String, GraphState.RejectedState> rejected = new HashMap<>(rejectedCount * 2);

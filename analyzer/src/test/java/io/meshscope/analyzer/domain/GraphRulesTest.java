@@ -3,6 +3,7 @@ package io.meshscope.analyzer.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshscope.schemas.DependencyGraph;
 import io.meshscope.schemas.Edge;
@@ -44,6 +45,34 @@ class GraphRulesTest {
     assertNull(again.published(), "a count increment is not news");
     assertEquals(2, again.state().edges().get("b.ns.svc.cluster.local").count());
     assertEquals(1, again.state().revision());
+  }
+
+  @Test
+  void anEdgeThatStopsOrStartsGoingThroughTheFallbackIsNewsAtMostEveryFewSeconds() {
+    Observation viaFallback = Observation.edge(A, "sidecar", T, "b.ns.svc.cluster.local", 8080, "HTTP",
+        "fallback-authority", false);
+    GraphState s = rules.observe(null, viaFallback, T.toEpochMilli()).state();
+    // Direct 10 s later: the adaptive Sidecar applied. Published without waiting for the hourly refresh.
+    GraphRules.Transition direct = rules.observe(s, call("b", T.plusSeconds(10)), T.toEpochMilli() + 10_000);
+    assertNotNull(direct.published());
+    // Through the fallback again 1 s later (a pod not restarted yet): within the interval, only stored.
+    Observation again = Observation.edge(A, "sidecar", T.plusSeconds(11), "b.ns.svc.cluster.local", 8080, "HTTP",
+        "fallback-authority", false);
+    GraphRules.Transition back = rules.observe(direct.state(), again, T.toEpochMilli() + 11_000);
+    assertNull(back.published());
+    // Still through the fallback at the next call after the interval: what was held back is published.
+    Observation later = Observation.edge(A, "sidecar", T.plusSeconds(16), "b.ns.svc.cluster.local", 8080, "HTTP",
+        "fallback-authority", false);
+    GraphRules.Transition held = rules.observe(back.state(), later, T.toEpochMilli() + 16_000);
+    assertNotNull(held.published());
+    assertTrue(held.published().edges().get(0).fallbackLastSeen().equals(T.plusSeconds(16)));
+    // Another call the same way is no news.
+    Observation more = Observation.edge(A, "sidecar", T.plusSeconds(30), "b.ns.svc.cluster.local", 8080, "HTTP",
+        "fallback-authority", false);
+    assertNull(rules.observe(held.state(), more, T.toEpochMilli() + 30_000).published());
+    // Neither is a direct call after a direct call.
+    GraphRules.Transition same = rules.observe(direct.state(), call("b", T.plusSeconds(30)), T.toEpochMilli() + 30_000);
+    assertNull(same.published());
   }
 
   @Test

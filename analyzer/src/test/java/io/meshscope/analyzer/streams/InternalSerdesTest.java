@@ -105,9 +105,9 @@ class InternalSerdesTest {
         Instant.EPOCH, Map.of("b.ns.svc.cluster.local", edge), Map.of(), false, null, Map.of());
     byte[] v3 = states.serializer().serialize("t", s);
     // Version 2 had neither the edge's last call through the fallback (null here) nor instance modes (none here).
-    byte[] tail = new BinaryCodec.Writer().writeInstant(null).writeLong(0).writeBoolean(false).writeInstant(null)
-        .writeLong(0).toByteArray();
-    byte[] nullInstant = new BinaryCodec.Writer().writeInstant(null).toByteArray();
+    byte[] tail = new BinaryCodec.Writer().writeInstant(null).writeBoolean(false).writeLong(0).writeBoolean(false)
+        .writeInstant(null).writeLong(0).toByteArray();
+    byte[] nullInstant = new BinaryCodec.Writer().writeInstant(null).writeBoolean(false).toByteArray();
     assertArrayEquals(tail, Arrays.copyOfRange(v3, v3.length - tail.length, v3.length));
     byte[] v2 = new byte[v3.length - nullInstant.length];
     System.arraycopy(v3, 0, v2, 0, v3.length - tail.length);
@@ -152,7 +152,7 @@ class InternalSerdesTest {
           instant(random), random.nextLong(0, Long.MAX_VALUE), ports, Set.of("HTTP", "TCP").stream()
           .filter(x -> random.nextBoolean()).collect(Collectors.toSet()),
           Set.of("outbound", random.nextBoolean() ? "inbound" : "passthrough"), random.nextBoolean(),
-          random.nextBoolean() ? null : instant(random)));
+          random.nextBoolean() ? null : instant(random), random.nextBoolean()));
     }
     Map<String, GraphState.RejectedState> rejected = new HashMap<>();
     for (int i = random.nextInt(3); i > 0; i--) {
