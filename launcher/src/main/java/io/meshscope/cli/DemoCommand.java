@@ -5,6 +5,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.meshscope.analyzer.AnalyzerConfig;
 import io.meshscope.analyzer.streams.AnalyzerSettings;
+import io.meshscope.client.simulate.AdaptiveCaller;
 import io.meshscope.client.simulate.Simulation;
 import io.meshscope.client.simulate.Topology;
 import io.meshscope.generator.GeneratorOptions;
@@ -66,6 +67,15 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--follow", description = "Keep running after the demo, as `run` does, until Ctrl-C.")
   boolean follow;
 
+  @Option(names = "--adaptive", description = {"Then show adaptive mode's loop (docs/adaptive.md): productpage, "
+      + "labelled adaptive, calls ratings, which its Sidecar does not list, through the fallback; the Sidecar gains "
+      + "ratings; once applied, the calls go direct. Prints how long each step took."})
+  boolean adaptive;
+
+  @Option(names = "--namespace", defaultValue = "bookinfo", hidden = true,
+      description = "Bookinfo's namespace (tests run several demos on one broker).")
+  String namespace;
+
   @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of the embedded one.")
   String bootstrapServers;
 
@@ -87,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
   private int run(Path logs) throws Exception {
     Duration quiet = Durations.require(quietPeriod, "--quiet-period");
     Duration wait = Durations.require(timeout, "--timeout");
-    Topology bookinfo = Topology.bookinfo("bookinfo");
+    Topology bookinfo = Topology.bookinfo(namespace);
     List<String> expected = bookinfo.workloads().stream().filter(p -> p.role().equals("sidecar"))
         .map(p -> p.namespace() + "/" + p.app()).distinct().sorted().toList();
     console.printf("meshscope demo: Istio's Bookinfo (%d proxies) through receiver -> Kafka -> analyzer -> Kafka -> "
@@ -142,11 +152,14 @@ final class DemoCommand implements Callable<Integer> {
           + "none, with the reason beside them.%n", (System.nanoTime() - begin) / 1e9, expected.size(),
           pipeline.generator.outDir(), pipeline.generator.latest().values().stream()
               .filter(r -> r.status().equals(EmitDecision.SKIPPED)).count());
-      console.printf("Review them, then: kubectl apply -f %s/bookinfo/%n", out);
+      console.printf("Review them, then: kubectl apply -f %s/%s/%n", out, namespace);
       MeshReport report = pipeline.generator.report(Instant.now());
       Path reportFile = new SidecarFiles(pipeline.generator.outDir()).writeReport(report);
       console.printf("%n%sThe whole report, with each workload and discovery-scope advice: %s (JSON beside it).%n",
           MeshReportMarkdown.headline(report), reportFile);
+      if (adaptive) {
+        showAdaptive(pipeline, wait);
+      }
       if (follow) {
         console.println("Following (Ctrl-C stops): point Envoy at the ALS port above, or run `meshscope simulate`.");
         CountDownLatch forever = new CountDownLatch(1);
@@ -154,6 +167,22 @@ final class DemoCommand implements Callable<Integer> {
         forever.await();
       }
       return 0;
+    }
+  }
+
+  private void showAdaptive(Pipeline pipeline, Duration wait) throws Exception {
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", pipeline.receiver.port(),
+        InsecureChannelCredentials.create()).build();
+    try (AdaptiveCaller productpage = new AdaptiveCaller(channel, namespace, "productpage", "10.44.0.112")) {
+      String svc = "." + namespace + ".svc.cluster.local";
+      AdaptiveLoop.Result r = new AdaptiveLoop(productpage, pipeline.generator, pipeline.analyzer.httpPort(), console,
+          wait).run(List.of("details" + svc, "reviews" + svc), "ratings" + svc, 9080);
+      console.printf("%nAdaptive mode closed its loop: a new host reached the Sidecar %.1f s after its first call "
+          + "(debounce %s), with no call lost: %d went through the fallback meanwhile, %d after the Sidecar was "
+          + "applied. Status of every adaptive Sidecar: %s%n", r.toFile().toMillis() / 1000.0, debounce,
+          r.throughFallbackBefore(), r.throughFallbackAfter(), pipeline.generator.outDir().resolve("fallback-status.md"));
+    } finally {
+      channel.shutdownNow();
     }
   }
 

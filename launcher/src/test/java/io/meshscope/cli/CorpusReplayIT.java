@@ -173,44 +173,6 @@ class CorpusReplayIT {
     }
   }
 
-  /** The three stages on topics and an application id of their own: the broker is shared with other classes. */
-  private record Stages(AlsReceiver receiver, Analyzer analyzer, SidecarGenerator generator) implements AutoCloseable {
-    static Stages start(KafkaCluster kafka, Path dir, Path out) throws IOException {
-      String logs = kafka.uniqueTopic("corpus-logs");
-      String graphs = kafka.uniqueTopic("corpus-graphs");
-      String dead = kafka.uniqueTopic("corpus-dead");
-      TopicAdmin.ensure(kafka.bootstrapServers(), List.of(Topics.accessLogs().named(logs)), 2);
-      AnalyzerConfig analyzerConfig = AnalyzerConfig.defaults(kafka.bootstrapServers(), dir.resolve("state"), 0);
-      analyzerConfig = analyzerConfig
-          .withSettings(analyzerConfig.settings().withTopics(logs, graphs, kafka.uniqueTopic("corpus-directory"), dead))
-          .withStreamsProperty(StreamsConfig.APPLICATION_ID_CONFIG, kafka.uniqueTopic("corpus-analyzer"))
-          .withStreamsProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
-      GeneratorOptions generatorOptions = GeneratorOptions.defaults(kafka.bootstrapServers(), out)
-          .withTopics(graphs, kafka.uniqueTopic("corpus-sidecars"), dead)
-          .withTimings(Duration.ofSeconds(3), Duration.ofSeconds(1));
-      AlsReceiver receiver = AlsReceiver.start(ReceiverConfig.fromMap(Map.of("bootstrap.servers",
-          kafka.bootstrapServers(), "topic", logs, "grpc.port", "0", "metrics.port", "-1")));
-      Analyzer analyzer = null;
-      try {
-        analyzer = Analyzer.start(analyzerConfig);
-        return new Stages(receiver, analyzer, SidecarGenerator.start(generatorOptions, Clock.systemUTC(), (d, f) -> { }));
-      } catch (IOException | RuntimeException e) {
-        if (analyzer != null) {
-          analyzer.close();
-        }
-        receiver.close();
-        throw e;
-      }
-    }
-
-    @Override
-    public void close() {
-      generator.close();
-      analyzer.close();
-      receiver.close();
-    }
-  }
-
   /** {@code meshscope replay} of {@code files}, in order, at full speed. */
   private static void replay(AlsReceiver receiver, List<Path> files) {
     ByteArrayOutputStream errors = new ByteArrayOutputStream();

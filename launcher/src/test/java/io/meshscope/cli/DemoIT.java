@@ -30,6 +30,24 @@ import picocli.CommandLine;
 class DemoIT {
 
   @Test
+  void theAdaptiveDemoShowsTheLoopClose(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    DemoCommand demo = new DemoCommand();
+    demo.console = new PrintStream(console, true, StandardCharsets.UTF_8);
+    // Its own namespace: the other demo's graphs and Sidecars are on the same broker and topics.
+    int exit = new CommandLine(demo).execute("--bootstrap-servers", kafka.bootstrapServers(),
+        "--data-dir", dir.resolve("data").toString(), "--out", dir.resolve("sidecars").toString(),
+        "--quiet-period", "3s", "--debounce", "1s", "--adaptive", "--namespace", "bookinfo-adaptive");
+    String printed = console.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, printed);
+    assertTrue(printed.contains("called ratings.bookinfo-adaptive.svc.cluster.local through the fallback"), printed);
+    assertTrue(printed.contains("Adaptive mode closed its loop"), printed);
+    assertTrue(printed.contains("0 after the Sidecar was applied"), printed);
+    assertTrue(Files.readString(dir.resolve("sidecars/bookinfo-adaptive/productpage.yaml"))
+        .contains("./ratings.bookinfo-adaptive.svc.cluster.local"));
+  }
+
+  @Test
   void bookinfoInExpectedSidecarsOut(KafkaCluster kafka, @TempDir Path dir) throws Exception {
     Path out = dir.resolve("sidecars");
     ByteArrayOutputStream console = new ByteArrayOutputStream();

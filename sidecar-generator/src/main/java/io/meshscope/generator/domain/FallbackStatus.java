@@ -18,8 +18,8 @@ import java.util.TreeMap;
  *
  * @param workload {@code namespace/name}
  * @param sidecarAt when the Sidecar was published
- * @param stillThroughFallback Sidecar entries (e.g. {@code ./ratings.bookinfo.svc.cluster.local}) with
- *     a call through the fallback later than {@link #GRACE} after the Sidecar, and the latest one
+ * @param stillThroughFallback Sidecar entries (e.g. {@code ./ratings.bookinfo.svc.cluster.local}) whose
+ *     latest call went through the fallback, later than {@link #GRACE} after the Sidecar; with its time
  * @param nowDirect Sidecar entries that once went through the fallback and whose latest call since
  *     the Sidecar went direct
  */
@@ -67,10 +67,14 @@ public record FallbackStatus(String workload, Instant sidecarAt, Map<String, Ins
         continue; // not listed yet: going through the fallback is what adaptive mode is for
       }
       String host = entry.get().toString();
-      if (fallback.isAfter(counted)) {
+      // Only a direct call counts towards lastSeen without moving fallbackLastSeen: the latest call
+      // being later than the latest through the fallback means the calls go direct now.
+      if (edge.lastSeen().isAfter(fallback)) {
+        if (!edge.lastSeen().isBefore(sidecarAt)) {
+          direct.add(host);
+        }
+      } else if (fallback.isAfter(counted)) {
         stuck.merge(host, fallback, (a, b) -> a.isAfter(b) ? a : b);
-      } else if (edge.lastSeen().isAfter(fallback) && !edge.lastSeen().isBefore(sidecarAt)) {
-        direct.add(host);
       }
     }
     direct.removeAll(stuck.keySet());

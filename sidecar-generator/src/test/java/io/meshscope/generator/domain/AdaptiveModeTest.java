@@ -113,6 +113,15 @@ class AdaptiveModeTest {
     assertTrue(FallbackStatusText.render(policy.fallbackStatuses()).contains(
         "| shop/cart | " + published + " | partly | ./" + ratings + " (" + late + ") | ./" + reviews + " |"));
 
+    // Applied at last: ratings goes direct, and nothing is stuck.
+    Instant later = late.plusSeconds(10);
+    policy.onGraph(Graphs.graph("shop", "cart", 2, viaFallback(ratings, late, later),
+        viaFallback(reviews, published.plusSeconds(2), late)), later);
+    assertEquals("yes", policy.fallbackStatuses().get(0).applied());
+    assertEquals(List.of("./" + ratings, "./" + reviews), policy.fallbackStatuses().get(0).nowDirect());
+    policy.onGraph(Graphs.graph("shop", "cart", 2, viaFallback(ratings, late, late),
+        viaFallback(reviews, published.plusSeconds(2), late)), later);
+
     // The next emission says so in its summary.
     policy.onGraph(Graphs.graph("shop", "cart", 3, viaFallback(ratings, late, late),
         viaFallback(reviews, published.plusSeconds(2), late), Graphs.edge("new.shop.svc.cluster.local")), late);
