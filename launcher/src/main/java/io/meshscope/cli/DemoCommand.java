@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -72,8 +71,8 @@ final class DemoCommand implements Callable<Integer> {
       + "ratings; once applied, the calls go direct. Prints how long each step took."})
   boolean adaptive;
 
-  @Option(names = "--namespace", defaultValue = "bookinfo", hidden = true,
-      description = "Bookinfo's namespace (tests run several demos on one broker).")
+  @Option(names = "--namespace", defaultValue = "bookinfo",
+      description = "The namespace the simulated Bookinfo runs in. Default: ${DEFAULT-VALUE}.")
   String namespace;
 
   @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of the embedded one.")
@@ -108,8 +107,7 @@ final class DemoCommand implements Callable<Integer> {
     GeneratorOptions generator = GeneratorOptions.defaults("unused", out).withTimings(quiet,
         Durations.require(debounce, "--debounce"));
     // Evidence is republished every 10 s of event time (production: every hour), so the summaries
-    // printed below show the counts of the whole run; and graphs are committed every second
-    // (production: 5 s), so the demo's few seconds of traffic are seen soon.
+    // printed below show the counts of the whole run.
     try (Pipeline pipeline = Pipeline.start(new Pipeline.Settings(bootstrapServers, dataDir, 0, -1, 0, generator,
         this::show, DemoCommand::quickAnalyzer))) {
       console.printf("Kafka at %s; Envoy ALS on 127.0.0.1:%d; graphs on http://127.0.0.1:%d/graphs%n",
@@ -178,7 +176,7 @@ final class DemoCommand implements Callable<Integer> {
       AdaptiveLoop.Result r = new AdaptiveLoop(productpage, pipeline.generator, pipeline.analyzer.httpPort(), console,
           wait).run(List.of("details" + svc, "reviews" + svc), "ratings" + svc, 9080);
       console.printf("%nAdaptive mode closed its loop: a new host reached the Sidecar %.1f s after its first call "
-          + "(debounce %s), with no call lost: %d went through the fallback meanwhile, %d after the Sidecar was "
+          + "(debounce %s): %d calls went through the fallback meanwhile, %d after the Sidecar was "
           + "applied. Status of every adaptive Sidecar: %s%n", r.toFile().toMillis() / 1000.0, debounce,
           r.throughFallbackBefore(), r.throughFallbackAfter(), pipeline.generator.outDir().resolve("fallback-status.md"));
     } finally {
@@ -227,7 +225,6 @@ final class DemoCommand implements Callable<Integer> {
 
   private static AnalyzerConfig quickAnalyzer(AnalyzerConfig production) {
     AnalyzerSettings s = production.settings();
-    return production.withSettings(s.withTtl(s.edgeTtl(), Duration.ofSeconds(10)))
-        .withStreamsProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+    return production.withSettings(s.withTtl(s.edgeTtl(), Duration.ofSeconds(10)));
   }
 }

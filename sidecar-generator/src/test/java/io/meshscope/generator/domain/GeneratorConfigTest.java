@@ -103,6 +103,7 @@ class GeneratorConfigTest {
   @CsvSource(delimiter = '|', textBlock = """
       modee: x | config: unknown setting 'modee'; known: adaptive, debounce, defaultHosts, egressProxy, meshDomain, mode, quietPeriod, workloads
       mode: sometimes | mode: must be recommend or adaptive, was 'sometimes'
+      mode: 'off' | mode: must be recommend or adaptive, was 'off'
       mode: 1 | mode: must be a string, was 1
       'meshDomain: Cluster.Local' | meshDomain: 'Cluster.Local' is not a domain a service host can end in (bad-label)
       'meshDomain:' | meshDomain: must not be empty
