@@ -9,10 +9,5 @@
 #   --streams-property K=V   a Kafka Streams override for the analyzer (repeatable)
 # Extra JVM options for the analyzer: BENCH_ANALYZER_JVM_OPTS.
 set -euo pipefail
-case " $* " in
-  *" --help "*|*" -h "*) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-esac
-cd "$(dirname "$0")/.."
-echo "bench: building (mvn -Pbench package)..." >&2
-mvn -B -q -Pbench -DskipTests -DskipITs install >/tmp/meshscope-bench-build.log 2>&1 || { tail -40 /tmp/meshscope-bench-build.log; exit 1; }
-exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.meshscope.bench.AnalyzerBenchmark "$@"
+. "$(dirname "$0")/bench-main.sh"
+bench_main 2g AnalyzerBenchmark "$@"

@@ -8,10 +8,5 @@
 #   --idle-streams N    streams that open and never send (default 10,000)
 #   --out DIR           where attack-latest.txt goes (default bench/results)
 set -euo pipefail
-case " $* " in
-  *" --help "*|*" -h "*) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-esac
-cd "$(dirname "$0")/.."
-echo "bench: building (mvn -Pbench package)..." >&2
-mvn -B -q -Pbench -DskipTests -DskipITs install >/tmp/meshscope-bench-build.log 2>&1 || { tail -40 /tmp/meshscope-bench-build.log; exit 1; }
-exec java -Xmx1g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.meshscope.bench.AttackBenchmark "$@"
+. "$(dirname "$0")/bench-main.sh"
+bench_main 1g AttackBenchmark "$@"

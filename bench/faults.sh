@@ -12,10 +12,5 @@
 #                  generator-sigkill-3x, disks-full, generator-read-only (these two mount tmpfs: root only)
 # The table goes to stdout and to bench/results/faults.md; each stage's log stays in a temp directory.
 set -euo pipefail
-case " $* " in
-  *" --help "*|*" -h "*) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-esac
-cd "$(dirname "$0")/.."
-echo "bench: building (mvn -Pbench install)..." >&2
-mvn -B -q -Pbench -DskipTests -DskipITs install >/tmp/meshscope-bench-build.log 2>&1 || { tail -40 /tmp/meshscope-bench-build.log; exit 1; }
-exec java -Xmx1g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.meshscope.bench.FaultBenchmark "$@"
+. "$(dirname "$0")/bench-main.sh"
+bench_main 1g FaultBenchmark "$@"
