@@ -70,6 +70,10 @@ public final class SidecarFiles {
     }
     Path skipped = dir.resolve(fileName(w.name(), SKIPPED));
     writeIfChanged(skipped, text);
+    // A workload that had a Sidecar and now gets none (its pods say sidecar.meshscope.io/mode: off,
+    // or its selector went away) must not keep one in a folder that GitOps applies.
+    Files.deleteIfExists(dir.resolve(fileName(w.name(), YAML)));
+    Files.deleteIfExists(dir.resolve(fileName(w.name(), SUMMARY)));
     return skipped;
   }
 
@@ -119,7 +123,8 @@ public final class SidecarFiles {
           && contentIs(dir.resolve(fileName(name, SUMMARY)), text)
           && !Files.exists(dir.resolve(fileName(name, SKIPPED)));
     }
-    return contentIs(dir.resolve(fileName(name, SKIPPED)), text);
+    return contentIs(dir.resolve(fileName(name, SKIPPED)), text) && !Files.exists(dir.resolve(fileName(name, YAML)))
+        && !Files.exists(dir.resolve(fileName(name, SUMMARY)));
   }
 
   /**

@@ -130,6 +130,26 @@ class SidecarFilesTest {
   }
 
   @Test
+  void aWorkloadThatNoLongerGetsASidecarLeavesNoneInTheFolder() throws Exception {
+    SidecarRecommendation emitted = recommendation(Bookinfo.productpage());
+    SidecarFiles files = new SidecarFiles(out);
+    files.write(emitted);
+    SidecarRecommendation off = new SidecarRecommendation(1, emitted.workload(), "skipped",
+        "sidecar.meshscope.io/mode is off, so the workload keeps the whole mesh's configuration", 5, T, "off", null,
+        null, "label sidecar.meshscope.io/mode=off on 1 of 1 pod");
+    files.write(off);
+    assertFalse(Files.exists(out.resolve("bookinfo/productpage.yaml")), "GitOps would apply it still");
+    assertFalse(Files.exists(out.resolve("bookinfo/productpage.summary.txt")));
+    assertTrue(Files.readString(out.resolve("bookinfo/productpage.skipped.txt")).contains("mode is off"));
+
+    // A crash after the skipped file, before the Sidecar went: the restart removes it.
+    files.write(emitted);
+    Files.writeString(out.resolve("bookinfo/productpage.skipped.txt"), EmitDecision.summaryText(off));
+    assertEquals(List.of("bookinfo/productpage"), files.agreeWith(Map.of("bookinfo/productpage", off)).rewritten());
+    assertFalse(Files.exists(out.resolve("bookinfo/productpage.yaml")));
+  }
+
+  @Test
   void aNameThatWouldLeaveTheFolderIsRefusedWithItsOwnError() {
     SidecarRecommendation r = recommendation(Bookinfo.productpage());
     for (WorkloadRef w : List.of(WorkloadRef.of("..", "x", Map.of("app", "x")),
