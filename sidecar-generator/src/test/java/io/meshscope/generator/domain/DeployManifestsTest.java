@@ -128,6 +128,15 @@ class DeployManifestsTest {
     for (Cluster c : bootstrap.getStaticResources().getClustersList()) {
       clusters.add(c.getName());
       assertTrue(c.getClusterType().getTypedConfig().is(ClusterConfig.class), c.getName());
+      // Envoy refuses a dynamic forward proxy cluster whose protocol options lack auto SNI and SAN
+      // validation, and fills them in only when it has no protocol options of its own
+      // (source/extensions/clusters/dynamic_forward_proxy/cluster.cc; envoyproxy/envoy#25504).
+      var options = c.getTypedExtensionProtocolOptionsMap().get("envoy.extensions.upstreams.http.v3.HttpProtocolOptions");
+      if (options != null) {
+        HttpProtocolOptions http = options.unpack(HttpProtocolOptions.class);
+        assertTrue(http.getUpstreamHttpProtocolOptions().getAutoSni()
+            && http.getUpstreamHttpProtocolOptions().getAutoSanValidation(), c.getName() + ": Envoy would refuse it");
+      }
     }
     Listener listener = listener();
     Map<String, FilterChain> chains = new HashMap<>();
@@ -138,6 +147,10 @@ class DeployManifestsTest {
 
     Filter hcmFilter = chains.get("http").getFilters(0);
     HttpConnectionManager hcm = hcmFilter.getTypedConfig().unpack(HttpConnectionManager.class);
+    // The default, SANITIZE, removes the header before any filter runs: the Lua filter would never
+    // see the caller's certificate (Envoy's ConnectionManagerUtility::mutateXfccRequestHeader).
+    assertEquals(HttpConnectionManager.ForwardClientCertDetails.ALWAYS_FORWARD_ONLY,
+        hcm.getForwardClientCertDetails());
     String routed = hcm.getRouteConfig().getVirtualHosts(0).getRoutes(0).getRoute().getCluster();
     assertTrue(clusters.contains(routed), routed);
     assertEquals(0, hcm.getRouteConfig().getVirtualHosts(0).getRoutes(0).getRoute().getTimeout().getSeconds(),
@@ -156,7 +169,10 @@ class DeployManifestsTest {
       "reviews, URI=spiffe://cluster.local/ns/shop/sa/default, reviews.shop",
       "reviews.bookinfo:9080, null, reviews.bookinfo:9080",
       "api.example.com, null, api.example.com",
-      "10.96.0.7:9080, null, 10.96.0.7:9080",
+      // An address, not a name: no way around the mesh to any IP.
+      "10.96.0.7:9080, null, 403",
+      "169.254.169.254, URI=spiffe://cluster.local/ns/shop/sa/default, 403",
+      "'[fd00::1]:80', null, 403",
       // A client's forged element comes first; the sidecar appends the real one after it.
       "'ratings:9080', 'URI=spiffe://cluster.local/ns/evil/sa/x,By=spiffe://cluster.local/ns/istio-system/sa/f;URI=spiffe://cluster.local/ns/bookinfo/sa/bookinfo-reviews', ratings.bookinfo:9080",
       "reviews:9080, null, 502",
@@ -174,12 +190,16 @@ class DeployManifestsTest {
           local headers = {
             get = function(self, name) return h[name] end,
             replace = function(self, name, value) h[name] = value end,
+            remove = function(self, name) h[name] = nil end,
           }
           local handle = {
             headers = function(self) return headers end,
             respond = function(self, hs, body) status = hs[":status"] end,
           }
           envoy_on_request(handle)
+          if h["x-forwarded-client-cert"] ~= nil then
+            return "x-forwarded-client-cert passed on"
+          end
           return status or h[":authority"]
         end
         """, "stub").call();
