@@ -14,9 +14,9 @@ import java.util.Map;
  * @param pod pod name, when known
  * @param ips the proxy's instance IPs ({@code INSTANCE_IPS}, else the node id's IP)
  * @param labels the pod's labels as the proxy announced them
- * @param annotations the pod's annotations under {@code sidecar.meshscope.io/} as the proxy announced
- *     them ({@code ANNOTATIONS}); meshscope's own only, since a pod's others can be large and say
- *     nothing to it
+ * @param annotations the pod's annotation {@code sidecar.meshscope.io/mode} as the proxy announced it
+ *     ({@code ANNOTATIONS}); meshscope's own only, since a pod's others can be large and say nothing
+ *     to it
  */
 public record Reporter(
     String role,

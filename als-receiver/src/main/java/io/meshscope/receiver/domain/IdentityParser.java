@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * flattened at the top level (with the annotations), {@code CONFIG_NAMESPACE}, {@code POD_NAME} and
  * {@code ISTIO_META_INSTANCE_IPS} of Istio 1.1 and 1.2, whose gateways carry no labels at all and
  * are named by {@code node.cluster}. Of the pod's annotations ({@code ANNOTATIONS}) only meshscope's
- * own ({@code sidecar.meshscope.io/...}) are kept.
+ * own ({@code sidecar.meshscope.io/mode}) is kept.
  */
 public final class IdentityParser {
 
@@ -30,6 +30,8 @@ public final class IdentityParser {
   // Label values and object names: what Kubernetes accepts for either.
   private static final Pattern WORKLOAD = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,251}[A-Za-z0-9])?");
   private static final List<String> ROLES = List.of("sidecar", "router", "waypoint", "ztunnel");
+  /** The only annotations kept: a pod may carry any number under meshscope's prefix. */
+  private static final java.util.Set<String> MESHSCOPE_ANNOTATIONS = java.util.Set.of(Reporter.MESHSCOPE_PREFIX + "mode");
 
   private IdentityParser() {}
 
@@ -111,7 +113,7 @@ public final class IdentityParser {
         FieldValues.checked(Structs.string(meta, "ISTIO_VERSION"), rejections),
         FieldValues.checked(Structs.string(meta, "CLUSTER_ID"), rejections),
         FieldValues.checked(Structs.string(meta, "SERVICE_ACCOUNT"), rejections),
-        Structs.stringMap(Structs.struct(meta, "ANNOTATIONS"), Reporter.MESHSCOPE_PREFIX, rejections));
+        Structs.stringMap(Structs.struct(meta, "ANNOTATIONS"), MESHSCOPE_ANNOTATIONS, rejections));
     String logName = FieldValues.checked(identifier.getLogName(), rejections);
     return new StreamIdentity(reporter, logName, rejections);
   }

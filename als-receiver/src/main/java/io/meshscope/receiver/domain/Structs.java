@@ -28,21 +28,21 @@ final class Structs {
    * and counted.
    */
   static Map<String, String> stringMap(Struct struct, List<Rejection> rejections) {
-    return stringMap(struct, "", rejections);
+    return stringMap(struct, null, rejections);
   }
 
   /**
-   * As {@link #stringMap(Struct, List)}, only the keys that start with {@code prefix}: a pod's other
+   * As {@link #stringMap(Struct, List)}, only {@code keys} (all when null): a pod's other
    * annotations (kubectl's last-applied configuration, for one) can be long, and are neither read
    * nor counted as rejections.
    */
-  static Map<String, String> stringMap(Struct struct, String prefix, List<Rejection> rejections) {
+  static Map<String, String> stringMap(Struct struct, java.util.Set<String> keys, List<Rejection> rejections) {
     Map<String, String> out = new TreeMap<>();
     if (struct == null) {
       return out;
     }
     for (Map.Entry<String, Value> e : struct.getFieldsMap().entrySet()) {
-      if (e.getValue().getKindCase() != Value.KindCase.STRING_VALUE || !e.getKey().startsWith(prefix)) {
+      if (e.getValue().getKindCase() != Value.KindCase.STRING_VALUE || keys != null && !keys.contains(e.getKey())) {
         continue;
       }
       String key = FieldValues.checked(e.getKey(), 317, Rejection.FIELD_TOO_LONG, rejections);

@@ -159,7 +159,8 @@ class IdentityParserTest {
         .putFields("ANNOTATIONS", Value.newBuilder().setStructValue(Entries.struct(Map.of(
             "sidecar.meshscope.io/mode", "adaptive",
             "kubectl.kubernetes.io/last-applied-configuration", "{" + "\"x\": 1, ".repeat(400) + "}",
-            "prometheus.io/scrape", "true"))).build()).build();
+            "prometheus.io/scrape", "true",
+            "sidecar.meshscope.io/anything-else", "x"))).build()).build();
     StreamIdentity id = IdentityParser.parse(Identifier.newBuilder().setNode(Node.newBuilder()
         .setId("sidecar~10.0.0.1~cart-v1-abc.shop~shop.svc.cluster.local").setMetadata(meta)).build());
     assertEquals(Map.of("sidecar.meshscope.io/mode", "adaptive"), id.reporter().annotations());

@@ -183,15 +183,31 @@ public final class EdgeExtractor {
     if (authority != null) {
       HostNormalizer.Result meant = hosts.fromAuthority(authority, self.namespace(), directory::isNamespace);
       addEdge(out, caller, at, meant, port(authority, r.downstreamLocalAddress()), r.protocol(), "fallback-authority",
-          false);
+          fallbackFailed(r));
     } else if (r.requestedServerName() != null) {
       addEdge(out, caller, at, hosts.fromServerName(r.requestedServerName(), self.namespace(), directory::isNamespace),
-          localPort(r.downstreamLocalAddress()), r.protocol(), "fallback-sni", false);
+          localPort(r.downstreamLocalAddress()), r.protocol(), "fallback-sni", fallbackFailed(r));
     } else {
       String where = r.downstreamLocalAddress() == null ? "" : r.downstreamLocalAddress();
       out.add(Observation.rejected(self, role, at, where, "tcp-through-fallback"));
     }
   }
+
+  /**
+   * Whether the fallback could not carry the call (down, scaled to zero, refused it): then the
+   * caller is failing as if blocked, and the host is urgent, not left to the debounce.
+   */
+  private static boolean fallbackFailed(AccessRecord r) {
+    for (String flag : r.responseFlags()) {
+      if (FALLBACK_FAILURE_FLAGS.contains(flag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Envoy's flags for no healthy upstream, no cluster, connection failure, retries exhausted, overflow. */
+  private static final Set<String> FALLBACK_FAILURE_FLAGS = Set.of("UH", "NC", "UF", "URX", "UO");
 
   /**
    * An entry of the fallback egress proxy's own sidecar (docs/adaptive.md, "What is learned"). Its
@@ -212,6 +228,17 @@ public final class EdgeExtractor {
       // graph keeps who could not be told.
       out.add(Observation.rejected(self, r.reporter().role(), at,
           caller.unresolved() == null ? "" : caller.unresolved(), caller.reason()));
+      return;
+    }
+    // Any pod can put any peer metadata in its headers, and here the host is any name, not one of
+    // the reporter's own services: only the mTLS certificate (STRICT at the fallback) names the
+    // caller's namespace, which is also the one the forwarder expanded a short name in.
+    SpiffeId certificate = r.peerSans().stream().map(SpiffeId::parse).filter(java.util.Objects::nonNull)
+        .findFirst().orElse(null);
+    if (certificate == null || !certificate.namespace().equals(caller.workload().namespace())) {
+      out.add(Observation.rejected(self, r.reporter().role(), at, SafeText.escaped(caller.workload().key()
+          + (certificate == null ? " without a mesh certificate" : " with a certificate of namespace "
+          + certificate.namespace()), SHOWN_CANDIDATES), "caller-not-certified"));
       return;
     }
     if (isEgressProxy(caller.workload())) {

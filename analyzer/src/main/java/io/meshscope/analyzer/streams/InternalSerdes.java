@@ -76,8 +76,28 @@ final class InternalSerdes {
     }
   }
 
+  /**
+   * Format 3 only for a state that holds what format 2 cannot (adaptive mode's fields): an analyzer
+   * of the release before reads every other value, so a rolling upgrade of a mesh that does not use
+   * adaptive mode yet loses nothing, and rolling back stays possible until it does.
+   */
+  private static boolean needsV3(GraphState s) {
+    for (GraphState.EdgeState e : s.edges().values()) {
+      if (e.fallbackLastSeen() != null || e.publishedThroughFallback()) {
+        return true;
+      }
+    }
+    for (GraphState.InstanceState i : s.instances().values()) {
+      if (i.mode() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static byte[] writeState(GraphState s) {
-    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V3);
+    boolean v3 = needsV3(s);
+    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(v3 ? FORMAT_V3 : FORMAT_V2);
     writeWorkload(w, s.workload());
     w.writeString(s.role()).writeLong(s.revision()).writeInstant(s.windowStart()).writeInstant(s.windowEnd());
     w.writeLong(s.edges().size());
@@ -90,7 +110,10 @@ final class InternalSerdes {
       }
       writeStrings(w, edge.protocols());
       writeStrings(w, edge.provenance());
-      w.writeBoolean(edge.urgent()).writeInstant(edge.fallbackLastSeen()).writeBoolean(edge.publishedThroughFallback());
+      w.writeBoolean(edge.urgent());
+      if (v3) {
+        w.writeInstant(edge.fallbackLastSeen()).writeBoolean(edge.publishedThroughFallback());
+      }
     }
     w.writeLong(s.rejected().size());
     for (Map.Entry<String, GraphState.RejectedState> e : s.rejected().entrySet()) {
@@ -103,7 +126,9 @@ final class InternalSerdes {
       w.writeString(e.getKey());
       writeLabels(w, e.getValue().nameLabels());
       w.writeInstant(e.getValue().lastSeen());
-      writeMode(w, e.getValue().mode());
+      if (v3) {
+        writeMode(w, e.getValue().mode());
+      }
     }
     return w.toByteArray();
   }
@@ -152,7 +177,8 @@ final class InternalSerdes {
   }
 
   static byte[] writeObservation(Observation o) {
-    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(FORMAT_V3);
+    boolean v3 = o.instance() != null && o.instance().mode() != null;
+    BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(v3 ? FORMAT_V3 : FORMAT_V2);
     w.writeByte(kindCode(o.kind()));
     writeWorkload(w, o.workload());
     w.writeString(o.role()).writeInstant(o.at()).writeString(o.host());
@@ -166,7 +192,9 @@ final class InternalSerdes {
     if (o.instance() != null) {
       w.writeString(o.instance().id());
       writeLabels(w, o.instance().nameLabels());
-      writeMode(w, o.instance().mode());
+      if (v3) {
+        writeMode(w, o.instance().mode());
+      }
     }
     return w.toByteArray();
   }

@@ -3,6 +3,7 @@ package io.meshscope.analyzer.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
 import io.meshscope.client.simulate.Entries;
@@ -100,6 +101,34 @@ class FallbackEdgeRulesTest {
     Observation callee = only(extractor.extract(seenByCallee, Directory.EMPTY));
     assertEquals(Observation.Kind.PRESENCE, callee.kind());
     assertEquals("bookinfo/reviews", callee.key());
+  }
+
+  @Test
+  void aPeerTheCertificateDoesNotVouchForIsNotCredited() {
+    // A pod of namespace "evil" sends peer metadata naming bookinfo/reviews: its certificate says evil.
+    var e = Entries.fallbackInbound(T, "api.example.com", "bookinfo", "reviews", null, "reviews-v1-pod", "10.44.0.30");
+    e = e.toBuilder().setCommonProperties(e.getCommonProperties().toBuilder().setTlsProperties(
+        io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.newBuilder().setPeerCertificateProperties(
+            io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties.newBuilder().addSubjectAltName(
+                io.envoyproxy.envoy.data.accesslog.v3.TLSProperties.CertificateProperties.SubjectAltName.newBuilder()
+                    .setUri("spiffe://cluster.local/ns/evil/sa/default"))))).build();
+    List<Observation> out = extractor.extract(EntryNormalizer.http(e, FALLBACK, T).record(), Directory.EMPTY);
+    Observation o = out.get(0);
+    assertEquals(Observation.Kind.REJECTED, o.kind());
+    assertEquals("istio-system/istio-axds-egressgateway", o.key(), "nothing for reviews");
+    assertEquals("caller-not-certified", o.reason());
+    assertEquals("bookinfo/reviews with a certificate of namespace evil", o.value());
+    assertTrue(out.stream().noneMatch(x -> x.kind() == Observation.Kind.EDGE), out.toString());
+  }
+
+  @Test
+  void aCallTheFallbackCouldNotCarryIsUrgent() {
+    var e = Entries.throughFallback(T, "reviews.bookinfo.svc.cluster.local", 9080, "/", FALLBACK_HOST);
+    e = e.toBuilder().setCommonProperties(e.getCommonProperties().toBuilder().setResponseFlags(
+        io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags.newBuilder().setNoHealthyUpstream(true))).build();
+    Observation edge = only(extractor.extract(EntryNormalizer.http(e, PRODUCTPAGE, T).record(), Directory.EMPTY));
+    assertEquals("reviews.bookinfo.svc.cluster.local", edge.host());
+    assertTrue(edge.urgent(), "the fallback is down: the call fails as if blocked");
   }
 
   @Test

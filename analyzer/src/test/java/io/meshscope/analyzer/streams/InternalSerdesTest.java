@@ -98,23 +98,28 @@ class InternalSerdesTest {
   }
 
   @Test
-  void aStateOfTheFormatBeforeModesIsStillRead() {
+  void withoutAdaptiveModesFieldsTheFormatBeforeIsWrittenForTheReleaseBeforeToRead() {
     GraphState.EdgeState edge = new GraphState.EdgeState(Instant.EPOCH, Instant.EPOCH, 1, Set.of(80), Set.of("HTTP"),
         Set.of("outbound-cluster"), false);
     GraphState s = new GraphState(WorkloadRef.of("ns", "a", Map.of("app", "a")), "sidecar", 3, Instant.EPOCH,
-        Instant.EPOCH, Map.of("b.ns.svc.cluster.local", edge), Map.of(), false, null, Map.of());
-    byte[] v3 = states.serializer().serialize("t", s);
-    // Version 2 had neither the edge's last call through the fallback (null here) nor instance modes (none here).
-    byte[] tail = new BinaryCodec.Writer().writeInstant(null).writeBoolean(false).writeLong(0).writeBoolean(false)
-        .writeInstant(null).writeLong(0).toByteArray();
-    byte[] nullInstant = new BinaryCodec.Writer().writeInstant(null).writeBoolean(false).toByteArray();
-    assertArrayEquals(tail, Arrays.copyOfRange(v3, v3.length - tail.length, v3.length));
-    byte[] v2 = new byte[v3.length - nullInstant.length];
-    System.arraycopy(v3, 0, v2, 0, v3.length - tail.length);
-    System.arraycopy(tail, nullInstant.length, v2, v3.length - tail.length, tail.length - nullInstant.length);
-    v2[0] = InternalSerdes.FORMAT_V2;
+        Instant.EPOCH, Map.of("b.ns.svc.cluster.local", edge), Map.of(), false, null,
+        Map.of("a-1", new GraphState.InstanceState(Map.of("app", "a"), Instant.EPOCH)));
+    byte[] plain = states.serializer().serialize("t", s);
+    assertEquals(InternalSerdes.FORMAT_V2, plain[0]);
+    assertEquals(s, states.deserializer().deserialize("t", plain));
 
-    assertEquals(s, states.deserializer().deserialize("t", v2));
+    GraphState adaptive = new GraphState(s.workload(), "sidecar", 3, Instant.EPOCH, Instant.EPOCH,
+        Map.of("b.ns.svc.cluster.local", new GraphState.EdgeState(Instant.EPOCH, Instant.EPOCH, 1, Set.of(80),
+            Set.of("HTTP"), Set.of("fallback-authority"), false, Instant.EPOCH, true)), Map.of(), false, null,
+        Map.of("a-1", new GraphState.InstanceState(Map.of("app", "a"), Instant.EPOCH,
+            new ModeRequest("label", "adaptive"))));
+    byte[] v3 = states.serializer().serialize("t", adaptive);
+    assertEquals(InternalSerdes.FORMAT_V3, v3[0]);
+    assertEquals(adaptive, states.deserializer().deserialize("t", v3));
+
+    Observation o = Observation.presence(s.workload(), "sidecar", Instant.EPOCH).withInstance(
+        new Instance("a-1", Map.of("app", "a")));
+    assertEquals(InternalSerdes.FORMAT_V2, observations.serializer().serialize("t", o)[0]);
   }
 
   @Test
