@@ -46,6 +46,8 @@ final class GeneratorMetrics {
 
   void throughFallback(List<FallbackStatus> statuses) {
     if (throughFallback != null) {
+      // Workloads no longer adaptive must not keep their last value.
+      throughFallback.clear();
       for (FallbackStatus s : statuses) {
         throughFallback.labelValues(s.workload()).set(s.stillThroughFallback().size());
       }

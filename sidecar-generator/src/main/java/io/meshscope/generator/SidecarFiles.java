@@ -70,10 +70,12 @@ public final class SidecarFiles {
     }
     Path skipped = dir.resolve(fileName(w.name(), SKIPPED));
     writeIfChanged(skipped, text);
-    // A workload that had a Sidecar and now gets none (its pods say sidecar.meshscope.io/mode: off,
-    // or its selector went away) must not keep one in a folder that GitOps applies.
-    Files.deleteIfExists(dir.resolve(fileName(w.name(), YAML)));
-    Files.deleteIfExists(dir.resolve(fileName(w.name(), SUMMARY)));
+    if (OFF.equals(r.mode())) {
+      // Its pods asked for no Sidecar: none may stay in a folder that GitOps applies. Other skips
+      // (a selector conflict during a rollout) pass, and keep the last Sidecar where it is.
+      Files.deleteIfExists(dir.resolve(fileName(w.name(), YAML)));
+      Files.deleteIfExists(dir.resolve(fileName(w.name(), SUMMARY)));
+    }
     return skipped;
   }
 
@@ -123,8 +125,8 @@ public final class SidecarFiles {
           && contentIs(dir.resolve(fileName(name, SUMMARY)), text)
           && !Files.exists(dir.resolve(fileName(name, SKIPPED)));
     }
-    return contentIs(dir.resolve(fileName(name, SKIPPED)), text) && !Files.exists(dir.resolve(fileName(name, YAML)))
-        && !Files.exists(dir.resolve(fileName(name, SUMMARY)));
+    return contentIs(dir.resolve(fileName(name, SKIPPED)), text) && (!OFF.equals(r.mode())
+        || !Files.exists(dir.resolve(fileName(name, YAML))) && !Files.exists(dir.resolve(fileName(name, SUMMARY))));
   }
 
   /**
@@ -195,6 +197,8 @@ public final class SidecarFiles {
   }
 
   /** A workload name that would put a file outside the output folder: never written, never retried. */
+  private static final String OFF = "off";
+
   public static final class UnsafeNameException extends IOException {
     UnsafeNameException(String message) {
       super(message);

@@ -416,11 +416,12 @@ public final class SidecarGenerator implements AutoCloseable {
    */
   private void publishFallbackStatus(Instant now) {
     List<FallbackStatus> statuses = policy.fallbackStatuses();
+    boolean wereAny = !fallbackStatuses.isEmpty();
     fallbackStatuses = statuses;
-    if (statuses.isEmpty()) {
-      return;
-    }
     metrics.throughFallback(statuses);
+    if (statuses.isEmpty() && !wereAny) {
+      return; // no adaptive Sidecar, now or before: no file to keep current
+    }
     try {
       files.writeFallbackStatus(FallbackStatusText.render(statuses));
     } catch (IOException e) {

@@ -150,6 +150,17 @@ class SidecarFilesTest {
   }
 
   @Test
+  void anotherSkipLeavesTheLastSidecarWhereItIs() throws Exception {
+    SidecarRecommendation emitted = recommendation(Bookinfo.productpage());
+    SidecarFiles files = new SidecarFiles(out);
+    files.write(emitted);
+    // A selector conflict during a rollout passes: a GitOps sync must not prune the Sidecar meanwhile.
+    files.write(new SidecarRecommendation(1, emitted.workload(), "skipped", "no selector selects every instance", 5,
+        T, "recommend", null, null));
+    assertTrue(Files.exists(out.resolve("bookinfo/productpage.yaml")));
+  }
+
+  @Test
   void aNameThatWouldLeaveTheFolderIsRefusedWithItsOwnError() {
     SidecarRecommendation r = recommendation(Bookinfo.productpage());
     for (WorkloadRef w : List.of(WorkloadRef.of("..", "x", Map.of("app", "x")),

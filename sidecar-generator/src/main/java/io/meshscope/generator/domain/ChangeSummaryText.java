@@ -16,6 +16,9 @@ import java.util.Locale;
 public final class ChangeSummaryText {
   private ChangeSummaryText() {}
 
+  /** Whole hosts and mode sources: a reviewer must see every one, and each is bounded at its source. */
+  private static final int FULL = 4_096;
+
   public static String render(WorkloadRef workload, ChangeSummary summary) {
     return render(workload, summary, null, null);
   }
@@ -27,11 +30,12 @@ public final class ChangeSummaryText {
         .append(" (trigger: ").append(SafeText.escaped(summary.trigger())).append(")\n");
     if (mode != null) {
       out.append("mode: ").append(SafeText.escaped(mode))
-          .append(modeSource == null ? "" : " (" + SafeText.escaped(modeSource) + ")").append('\n');
+          .append(modeSource == null ? "" : " (" + SafeText.escaped(modeSource, FULL) + ")").append('\n');
     }
     if (!summary.stillThroughFallback().isEmpty()) {
       out.append("still through the fallback after the previous Sidecar listed them (it is not applied yet, or does"
-          + " not route them): ").append(SafeText.escaped(String.join(", ", summary.stillThroughFallback())))
+          + " not route them): ").append(summary.stillThroughFallback().stream().map(h -> SafeText.escaped(h, FULL))
+          .collect(java.util.stream.Collectors.joining(", ")))
           .append('\n');
     }
     section(out, "added", '+', summary.added());

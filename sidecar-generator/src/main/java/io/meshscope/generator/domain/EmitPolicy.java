@@ -57,7 +57,11 @@ public final class EmitPolicy {
     Instant changedAt;
     /** The last Sidecar published, for the diff; kept across a skip. */
     RenderedSidecar emitted;
-    /** When {@link #emitted} was published. */
+    /**
+     * The event time {@link #emitted} was rendered up to (its graph's last entry, the Sidecar's
+     * observed-until): a call later than that which still went through the fallback came after the
+     * Sidecar. Event time, as the calls it is compared with are; the generator's own clock is not.
+     */
     Instant emittedAt;
     /** Content key of what was reported last (Sidecar or skip). */
     String reportedKey;
@@ -131,7 +135,7 @@ public final class EmitPolicy {
     if (EmitDecision.EMITTED.equals(previous.status()) && previous.yaml() != null) {
       GeneratorMode mode = GeneratorMode.fromLabel("mode", previous.mode());
       state.emitted = SidecarYaml.restore(previous.workload(), previous.graphRevision(), mode, previous.yaml());
-      state.emittedAt = previous.generatedAt();
+      state.emittedAt = SidecarYaml.observedUntil(previous.yaml()).orElse(null);
       state.reportedKey = state.emitted.contentKey();
     } else if (EmitDecision.SKIPPED.equals(previous.status())) {
       state.reportedKey = new SkippedWorkload(previous.workload(), previous.graphRevision(), GeneratorMode.RECOMMEND,
@@ -146,7 +150,9 @@ public final class EmitPolicy {
   public List<FallbackStatus> fallbackStatuses() {
     List<FallbackStatus> out = new ArrayList<>();
     for (WorkloadState state : states.values()) {
-      FallbackStatus.of(state.emitted, state.emittedAt, state.graph, renderer.mapper()).ifPresent(out::add);
+      if (!(state.candidate instanceof SkippedWorkload)) {
+        FallbackStatus.of(state.emitted, state.emittedAt, state.graph, renderer.mapper()).ifPresent(out::add);
+      }
     }
     return out;
   }
@@ -257,7 +263,7 @@ public final class EmitPolicy {
     }
     EmitDecision decision = new EmitDecision(sidecar.workload(), trigger, sidecar, summary, now);
     state.emitted = sidecar;
-    state.emittedAt = now;
+    state.emittedAt = state.graph == null ? null : state.graph.windowEnd();
     state.reportedKey = sidecar.contentKey();
     return decision;
   }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * direct, which shows it applied.
  *
  * @param workload {@code namespace/name}
- * @param sidecarAt when the Sidecar was published
+ * @param sidecarAt the event time the Sidecar was rendered up to (its graph's last entry)
  * @param stillThroughFallback Sidecar entries (e.g. {@code ./ratings.bookinfo.svc.cluster.local}) whose
  *     latest call went through the fallback, later than {@link #GRACE} after the Sidecar; with its time
  * @param nowDirect Sidecar entries that once went through the fallback and whose latest call since
@@ -27,10 +27,11 @@ public record FallbackStatus(String workload, Instant sidecarAt, Map<String, Ins
     List<String> nowDirect) {
 
   /**
-   * How long after a Sidecar is published a call may still go through the fallback without counting:
-   * Istio pushes a change to the proxies in about a second, and calls already under way finish.
+   * How long, in event time, after the last entry a Sidecar was rendered from a call may still go
+   * through the fallback without counting: the generator's debounce (a minute by default), review,
+   * Istio's push to the proxies and calls already under way come in between.
    */
-  public static final Duration GRACE = Duration.ofSeconds(30);
+  public static final Duration GRACE = Duration.ofMinutes(2);
 
   public FallbackStatus {
     stillThroughFallback = java.util.Collections.unmodifiableMap(new TreeMap<>(stillThroughFallback));
@@ -46,8 +47,8 @@ public record FallbackStatus(String workload, Instant sidecarAt, Map<String, Ins
   }
 
   /**
-   * The status of {@code sidecar}, published at {@code sidecarAt}, under the workload's latest
-   * {@code graph}; empty unless the Sidecar is adaptive.
+   * The status of {@code sidecar}, rendered from logs up to {@code sidecarAt} (event time), under the
+   * workload's latest {@code graph}; empty unless the Sidecar is adaptive.
    */
   public static Optional<FallbackStatus> of(RenderedSidecar sidecar, Instant sidecarAt, DependencyGraph graph,
       EgressHostMapper mapper) {

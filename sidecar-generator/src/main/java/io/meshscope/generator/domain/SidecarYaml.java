@@ -60,6 +60,17 @@ final class SidecarYaml {
    * be restored from the last published recommendation. The content key is the same as the renderer's
    * because the tree read back is the tree that was written (strings stay strings, the port an int).
    */
+  /** The event time a Sidecar meshscope wrote was rendered up to (annotation meshscope.io/observed-until). */
+  static java.util.Optional<java.time.Instant> observedUntil(String yaml) {
+    String text = read(yaml).path("metadata").path("annotations").path(SidecarRenderer.OBSERVED_UNTIL_ANNOTATION)
+        .asText(null);
+    try {
+      return java.util.Optional.ofNullable(text == null ? null : java.time.Instant.parse(text));
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   static RenderedSidecar restore(WorkloadRef workload, long graphRevision, GeneratorMode mode, String yaml) {
     JsonNode tree = read(yaml);
     List<String> hosts = new ArrayList<>();

@@ -97,34 +97,35 @@ class AdaptiveModeTest {
         new EmitTimings(Duration.ofSeconds(10), Duration.ofSeconds(5)));
     String ratings = "ratings.shop.svc.cluster.local";
     String reviews = "reviews.shop.svc.cluster.local";
-    Instant published = T0.plusSeconds(100);
+    Instant published = T0.plusSeconds(100); // the generator's clock
+    Instant renderedUntil = T0; // the logs' time: the last entry of the graph the Sidecar came from
     policy.onGraph(Graphs.graph("shop", "cart", 1, viaFallback(ratings, T0, T0), viaFallback(reviews, T0, T0)), T0);
     assertEquals(1, policy.due(published).size(), "the first Sidecar, listing both");
     assertEquals("no evidence yet", policy.fallbackStatuses().get(0).applied());
 
     // Within the grace a call may still use the fallback; after it, one to ratings does, one to reviews goes direct.
-    Instant late = published.plus(FallbackStatus.GRACE).plusSeconds(5);
+    Instant late = renderedUntil.plus(FallbackStatus.GRACE).plusSeconds(5);
     policy.onGraph(Graphs.graph("shop", "cart", 2, viaFallback(ratings, late, late),
-        viaFallback(reviews, published.plusSeconds(2), late)), late);
+        viaFallback(reviews, renderedUntil.plusSeconds(2), late)), late);
     FallbackStatus status = policy.fallbackStatuses().get(0);
     assertEquals(Map.of("./" + ratings, late), status.stillThroughFallback());
     assertEquals(List.of("./" + reviews), status.nowDirect());
     assertEquals("partly", status.applied());
     assertTrue(FallbackStatusText.render(policy.fallbackStatuses()).contains(
-        "| shop/cart | " + published + " | partly | ./" + ratings + " (" + late + ") | ./" + reviews + " |"));
+        "| shop/cart | " + renderedUntil + " | partly | ./" + ratings + " (" + late + ") | ./" + reviews + " |"));
 
     // Applied at last: ratings goes direct, and nothing is stuck.
     Instant later = late.plusSeconds(10);
     policy.onGraph(Graphs.graph("shop", "cart", 2, viaFallback(ratings, late, later),
-        viaFallback(reviews, published.plusSeconds(2), late)), later);
+        viaFallback(reviews, renderedUntil.plusSeconds(2), late)), later);
     assertEquals("yes", policy.fallbackStatuses().get(0).applied());
     assertEquals(List.of("./" + ratings, "./" + reviews), policy.fallbackStatuses().get(0).nowDirect());
     policy.onGraph(Graphs.graph("shop", "cart", 2, viaFallback(ratings, late, late),
-        viaFallback(reviews, published.plusSeconds(2), late)), later);
+        viaFallback(reviews, renderedUntil.plusSeconds(2), late)), later);
 
     // The next emission says so in its summary.
     policy.onGraph(Graphs.graph("shop", "cart", 3, viaFallback(ratings, late, late),
-        viaFallback(reviews, published.plusSeconds(2), late), Graphs.edge("new.shop.svc.cluster.local")), late);
+        viaFallback(reviews, renderedUntil.plusSeconds(2), late), Graphs.edge("new.shop.svc.cluster.local")), late);
     EmitDecision next = policy.due(late.plusSeconds(60)).get(0);
     assertEquals(List.of("./" + ratings), next.summary().stillThroughFallback());
     assertTrue(next.summaryText().contains("still through the fallback after the previous Sidecar listed them"));
