@@ -35,7 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -331,14 +330,7 @@ public final class LatencyBenchmark {
   }
 
   private static Set<String> hostsOf(SidecarRecommendation r) {
-    Set<String> hosts = new TreeSet<>();
-    for (String entry : RenderedSidecar.egressHostsOf(r.yaml())) {
-      String host = entry.substring(entry.indexOf('/') + 1);
-      if (!host.startsWith("*")) {
-        hosts.add(host);
-      }
-    }
-    return hosts;
+    return AdaptiveCaller.listedHosts(RenderedSidecar.egressHostsOf(r.yaml()));
   }
 
   /** Notes when each (workload, host) first shows on {@code topic}. */

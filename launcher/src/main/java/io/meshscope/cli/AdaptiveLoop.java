@@ -136,14 +136,7 @@ final class AdaptiveLoop {
 
   /** What a reviewer's kubectl apply does: the proxy now knows exactly the hosts the Sidecar lists. */
   private void apply(SidecarRecommendation r) {
-    Set<String> hosts = new TreeSet<>();
-    for (String entry : RenderedSidecar.egressHostsOf(r.yaml())) {
-      String host = entry.substring(entry.indexOf('/') + 1);
-      if (!host.startsWith("*")) {
-        hosts.add(host);
-      }
-    }
-    caller.apply(hosts);
+    caller.apply(AdaptiveCaller.listedHosts(RenderedSidecar.egressHostsOf(r.yaml())));
   }
 
   private static boolean lists(String yaml, String host) {

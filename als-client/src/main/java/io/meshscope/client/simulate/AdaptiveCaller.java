@@ -58,6 +58,21 @@ public final class AdaptiveCaller implements AutoCloseable {
     sidecarApplied = true;
   }
 
+  /**
+   * The hosts a Sidecar's {@code egress.hosts} entries ({@code namespace/host}) name: what a proxy
+   * under it can call directly. Wildcard entries ({@code istio-system/*}) name none in particular.
+   */
+  public static Set<String> listedHosts(Collection<String> egressEntries) {
+    Set<String> hosts = new java.util.TreeSet<>();
+    for (String entry : egressEntries) {
+      String host = entry.substring(entry.indexOf('/') + 1);
+      if (!host.startsWith("*")) {
+        hosts.add(host);
+      }
+    }
+    return hosts;
+  }
+
   /** Whether a call to {@code host} would go through the fallback now. */
   public boolean fallsBack(String host) {
     return sidecarApplied && !applied.contains(host);
